@@ -1,0 +1,11 @@
+/** Engine tests: n8n-core's WorkflowExecute runs the node against the RunComfy emulator. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }],
+	},
+	testTimeout: 60_000,
+	maxWorkers: 2,
+};

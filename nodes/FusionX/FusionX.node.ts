@@ -1,0 +1,85 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { generationFields, optionsField, requestIdField } from './actions/descriptions';
+import { router } from './actions/router';
+
+export class FusionX implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RunComfy FusionX',
+		name: 'fusionX',
+		icon: { light: 'file:../../icons/runcomfy.svg', dark: 'file:../../icons/runcomfy.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Turn a still image and a prompt into a short video with RunComfy FusionX (Wan2.1-14B image-to-video)',
+		defaults: { name: 'RunComfy FusionX' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'runComfyApi', required: true }],
+		hints: [
+			{
+				message:
+					'Leave Retry On Fail off: this node retries each RunComfy request itself, while Retry On Fail re-runs every item.',
+				type: 'info',
+				location: 'ndv',
+				whenToDisplay: 'beforeExecution',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Cancel Job',
+						value: 'cancel',
+						action: 'Cancel a queued job',
+						description: 'Cancel a job that has not started yet',
+					},
+					{
+						name: 'Generate Video',
+						value: 'generate',
+						action: 'Generate a video from an image',
+						description: 'Submit a job, wait until it ends and return the video',
+					},
+					{
+						name: 'Get Result',
+						value: 'getResult',
+						action: 'Get the result of a job',
+						description: 'Look up the result of a job once',
+					},
+					{
+						name: 'Get Status',
+						value: 'getStatus',
+						action: 'Get the status of a job',
+						description: 'Look up the status and queue position of a job once',
+					},
+					{
+						name: 'Submit Job',
+						value: 'submit',
+						action: 'Submit a video job',
+						description: 'Submit a job and return its request ID at once, without waiting',
+					},
+					{
+						name: 'Wait for Completion',
+						value: 'waitForCompletion',
+						action: 'Wait for a job to complete',
+						description: 'Wait for a submitted job to end, then return the video',
+					},
+				],
+				default: 'generate',
+			},
+			...generationFields,
+			requestIdField,
+			optionsField,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,50 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { abandonJobs, cancelOnExecutionStop, completeJobs } from '../helpers/completion';
+import { FIELDS } from '../helpers/input';
+import type { ItemResult } from '../helpers/items';
+import { finishItems, readApiInput, readEach, readOptions } from '../helpers/items';
+import { forgetFailedJobs, submitJobs } from '../helpers/submission';
+import { RunComfyClient } from '../transport';
+
+/** Submit every item's job, wait for all of them together, return one video per item. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const options = readOptions(this);
+	const { valid, invalid } = await readEach(this, async (itemIndex) => await readApiInput(this, itemIndex));
+	const results: ItemResult[] = [...invalid];
+	const inputs = valid.map(({ itemIndex, value }) => ({ itemIndex, input: value }));
+	if (inputs.length === 0) return finishItems(this, results);
+
+	const client = await RunComfyClient.create(this);
+	const created = new Set<string>();
+	cancelOnExecutionStop(this, client, created);
+
+	const { submitted, failed } = await submitJobs(this, client, inputs, options.maxConcurrency, created);
+	results.push(...failed);
+	const jobs = submitted.map(({ itemIndex, requestId, submittedAt }) => ({
+		itemIndex,
+		requestId,
+		startedAt: submittedAt,
+	}));
+	if (failed.length > 0 && !this.continueOnFail()) {
+		results.push(...(await abandonJobs(this, client, jobs)));
+	} else {
+		const inputOf = new Map(inputs.map(({ itemIndex, input }) => [itemIndex, input]));
+		results.push(
+			...(await completeJobs(this, client, jobs, options, (itemIndex) => {
+				const input = inputOf.get(itemIndex)!;
+				return { seed: input[FIELDS.seed.apiName], input: redactImage(input) };
+			})),
+		);
+	}
+	forgetFailedJobs(this, results);
+	return finishItems(this, results);
+}
+
+/** A start frame sent from binary is a long data: URI; the output shows its size instead. */
+function redactImage(input: IDataObject): IDataObject {
+	const image = String(input[FIELDS.imageUrl.apiName]);
+	if (!image.startsWith('data:')) return input;
+	const kilobytes = Math.round((image.length * 3) / 4 / 1024);
+	return { ...input, [FIELDS.imageUrl.apiName]: `${image.slice(0, image.indexOf(','))},… (${kilobytes} KB from binary)` };
+}

@@ -1,0 +1,34 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { cancelOnExecutionStop, completeJobs } from '../helpers/completion';
+import type { ItemResult } from '../helpers/items';
+import { finishItems, readEach, readOptions, readRequestId } from '../helpers/items';
+import type { TrackedJob } from '../helpers/polling';
+import { RunComfyClient } from '../transport';
+
+/** Resume jobs by request id: wait for all of them together, then return their results. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const options = readOptions(this);
+	const { valid, invalid } = await readEach(this, (itemIndex) => readRequestId(this, itemIndex));
+	const results: ItemResult[] = [...invalid];
+	const startedAt = Date.now();
+	const jobs: TrackedJob[] = valid.map(({ itemIndex, value }) => ({ itemIndex, requestId: value, startedAt }));
+	const seen = new Set(jobs.map((job) => job.requestId));
+	if (jobs.length > 0) {
+		const client = await RunComfyClient.create(this);
+		cancelOnExecutionStop(this, client, seen);
+		results.push(...(await completeJobs(this, client, dedupe(jobs), options)));
+		// Items that repeat a request id get the same result as its first item.
+		for (const job of jobs.filter((job) => !results.some((result) => result.itemIndex === job.itemIndex))) {
+			const first = results.find((result) => result.requestId === job.requestId)!;
+			results.push({ ...first, itemIndex: job.itemIndex });
+		}
+	}
+	return finishItems(this, results);
+}
+
+function dedupe(jobs: TrackedJob[]): TrackedJob[] {
+	const byId = new Map<string, TrackedJob>();
+	for (const job of jobs) if (!byId.has(job.requestId)) byId.set(job.requestId, job);
+	return [...byId.values()];
+}

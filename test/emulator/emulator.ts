@@ -1,0 +1,831 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/**
+ * RunComfy Model API emulator: a real HTTP server that answers like model-api.runcomfy.net does
+ * for FusionX image-to-video (see the API reference), plus scripting and fault injection so
+ * tests can drive every path of the node: slow jobs, failures, unknown statuses, lost answers.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Readable, pipeline } from 'node:stream';
+import { Agent, fetch } from 'undici';
+
+export const MODEL_ID = 'community/wan-2-1/fusionx/image-to-video';
+export const RESOLUTIONS = [
+	'480x480 (1:1)',
+	'720x720 (1:1)',
+	'480x720 (2:3)',
+	'720x480 (3:2)',
+	'540x960 (9:16)',
+	'576x1024 (9:16)',
+	'720x1280 (9:16)',
+	'960x540 (16:9)',
+	'1024x576 (16:9)',
+	'1280x720 (16:9)',
+];
+/** A valid 1x1 PNG, served by `/images/*.png` and handy for `data:` URIs in tests. */
+export const TINY_PNG = Buffer.from(
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+	'base64',
+);
+
+const MiB = 1024 * 1024;
+const CHUNK_BYTES = 64 * 1024;
+const MAX_DATA_URI_IMAGE = 6 * MiB;
+const MAX_REMOTE_IMAGE = 50 * MiB;
+const MAX_BODY = 64 * MiB;
+const IMAGE_FETCH_TIMEOUT_MS = 10_000;
+const DEFAULT_COST = 0.12;
+/** Shared, never mutated: every filler chunk of every download is a view of it (no allocation). */
+const FILLER = Buffer.alloc(CHUNK_BYTES);
+
+export type Route = 'submit' | 'status' | 'result' | 'cancel' | 'file';
+export type RecordedRoute = Route | 'image' | 'other';
+
+export interface JobScript {
+	queueMs?: number;
+	durationMs?: number;
+	/** 'completed' (default) | 'succeeded' | 'failed' | 'cancelled' | 'never' | any literal status. */
+	outcome?: 'completed' | 'succeeded' | 'failed' | 'cancelled' | 'never' | string;
+	error?: string;
+	videos?: number;
+	videoBytes?: number;
+	cost?: number;
+	noPosition?: boolean;
+}
+
+export interface Fault {
+	route: Route | 'any';
+	status?: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+	action?: 'respond' | 'reset' | 'hang' | 'acceptThenReset' | 'acceptThenHang';
+	times?: number;
+	every?: number;
+}
+
+export interface RandomFaults {
+	seed: number;
+	rate: number;
+	routes: Route[];
+	kinds: Array<'503' | '429' | 'reset'>;
+	retryAfterSeconds?: number;
+}
+
+export interface RecordedRequest {
+	route: RecordedRoute;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	/** From the path; for an accepted submit, the id of the job it created. */
+	requestId?: string;
+	authorization?: string;
+	body?: unknown;
+	/** HTTP status answered, or how the request was dropped; 0 while not answered yet. */
+	status: number | 'reset' | 'hang';
+	/** Arrival time (ms since epoch). */
+	at: number;
+}
+
+export interface EmulatorOptions {
+	token?: string;
+	queueMs?: number;
+	durationMs?: number;
+	videoBytes?: number;
+	fetchImages?: boolean;
+	/** Called with every recorded request (the CLI logs them). */
+	onRequest?: (record: RecordedRequest) => void;
+}
+
+interface Reply {
+	status: number;
+	body: unknown;
+	headers?: Record<string, string>;
+}
+
+interface ValidationDetail {
+	loc: string[];
+	msg: string;
+	type: string;
+}
+
+type Problem = Omit<ValidationDetail, 'loc'> | undefined;
+
+const SUCCESS_STATUSES = ['completed', 'succeeded'];
+const ACTIVE_STATUSES = ['in_queue', 'in_progress'];
+
+/** One submitted job. Its status is derived from the clock on each look-up, so no timers. */
+export class Job {
+	readonly queueMs: number;
+	readonly durationMs: number;
+	readonly videoBytes: number;
+	readonly videoCount: number;
+	readonly outcome: string;
+	cancelled = false;
+	cancelledAt?: number;
+	cancelAttempts = 0;
+
+	constructor(
+		readonly id: string,
+		readonly input: Record<string, unknown>,
+		readonly script: JobScript,
+		readonly submitIndex: number,
+		readonly createdAt: number,
+		defaults: { queueMs: number; durationMs: number; videoBytes: number },
+	) {
+		this.queueMs = script.queueMs ?? defaults.queueMs;
+		this.durationMs = script.durationMs ?? defaults.durationMs;
+		this.videoBytes = script.videoBytes ?? defaults.videoBytes;
+		this.videoCount = Math.max(1, script.videos ?? 1);
+		this.outcome = script.outcome ?? 'completed';
+	}
+
+	/** Alias of `input`: the submitted JSON body. */
+	get body(): Record<string, unknown> {
+		return this.input;
+	}
+
+	get status(): string {
+		return this.statusAt(Date.now());
+	}
+
+	statusAt(now: number): string {
+		if (this.cancelled) return 'cancelled';
+		if (now < this.createdAt + this.queueMs) return 'in_queue';
+		if (this.outcome === 'never' || now < this.endsAt) return 'in_progress';
+		return this.outcome;
+	}
+
+	get endsAt(): number {
+		return this.createdAt + this.queueMs + this.durationMs;
+	}
+
+	get finishedAt(): number {
+		return this.cancelledAt ?? this.endsAt;
+	}
+}
+
+export class RunComfyEmulator {
+	token: string;
+	queueMs: number;
+	durationMs: number;
+	videoBytes: number;
+	fetchImages: boolean;
+	onRequest?: (record: RecordedRequest) => void;
+
+	onSubmit?: (body: Record<string, unknown>, submitIndex: number) => JobScript | undefined;
+	readonly jobs = new Map<string, Job>();
+	readonly requests: RecordedRequest[] = [];
+
+	private server?: Server;
+	private url?: string;
+	private readonly sockets = new Set<Socket>();
+	private readonly imageFetches = new Set<AbortController>();
+	private imageAgent?: Agent;
+	private scripts: JobScript[] = [];
+	private faults: Array<{ fault: Fault; left: number; seen: number }> = [];
+	private random?: { opts: RandomFaults; next: () => number };
+	private submitCount = 0;
+
+	constructor(options: EmulatorOptions = {}) {
+		this.token = options.token ?? 'test-token';
+		this.queueMs = options.queueMs ?? 100;
+		this.durationMs = options.durationMs ?? 300;
+		this.videoBytes = options.videoBytes ?? 65536;
+		this.fetchImages = options.fetchImages ?? true;
+		this.onRequest = options.onRequest;
+	}
+
+	// ---- lifecycle ------------------------------------------------------------------------------
+
+	async start(port = 0): Promise<string> {
+		if (this.server) return this.baseUrl;
+		const server = createServer((req, res) => {
+			this.handle(req, res).catch((error: unknown) => this.internalError(res, error));
+		});
+		server.on('connection', (socket: Socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, '127.0.0.1', () => {
+				server.off('error', reject);
+				resolve();
+			});
+		});
+		this.server = server;
+		this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		return this.url;
+	}
+
+	/** Closes the server, destroying open (also hanging) sockets and aborting image fetches. */
+	async stop(): Promise<void> {
+		const server = this.server;
+		if (!server) return;
+		this.server = undefined;
+		for (const controller of this.imageFetches) controller.abort();
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		await this.imageAgent?.destroy();
+		this.imageAgent = undefined;
+		this.url = undefined;
+	}
+
+	get baseUrl(): string {
+		if (!this.url) throw new Error('RunComfyEmulator is not started');
+		return this.url;
+	}
+
+	/** Forgets jobs, faults, scripts, onSubmit and the request log; the server keeps running. */
+	reset(): void {
+		this.jobs.clear();
+		this.requests.length = 0;
+		this.scripts = [];
+		this.faults = [];
+		this.random = undefined;
+		this.onSubmit = undefined;
+		this.submitCount = 0;
+	}
+
+	// ---- scripting ------------------------------------------------------------------------------
+
+	scriptNextJobs(...scripts: JobScript[]): void {
+		this.scripts.push(...scripts);
+	}
+
+	addFault(fault: Fault): void {
+		this.faults.push({ fault, left: fault.times ?? 1, seen: 0 });
+	}
+
+	setRandomFaults(opts: RandomFaults | undefined): void {
+		this.random = opts ? { opts, next: mulberry32(opts.seed) } : undefined;
+	}
+
+	count(route: RecordedRoute, requestId?: string): number {
+		return this.requests.filter(
+			(r) => r.route === route && (requestId === undefined || r.requestId === requestId),
+		).length;
+	}
+
+	statusOf(id: string): string | undefined {
+		return this.jobs.get(id)?.status;
+	}
+
+	// ---- request handling -----------------------------------------------------------------------
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://emulator');
+		const method = req.method ?? 'GET';
+		const { route, requestId } = classify(method, url.pathname);
+		const record: RecordedRequest = {
+			route,
+			method,
+			path: url.pathname,
+			query: Object.fromEntries(url.searchParams),
+			requestId,
+			authorization: req.headers.authorization,
+			status: 0,
+			at: Date.now(),
+		};
+		this.requests.push(record); // in arrival order; `status` is filled in when answered
+		const raw = method === 'POST' ? await readBody(req) : undefined;
+		if (raw && raw.length > 0)
+			record.body = parseJson(raw.toString('utf8')) ?? raw.toString('utf8');
+
+		const fault = route === 'image' || route === 'other' ? undefined : this.takeFault(route);
+		const action = fault ? (fault.action ?? 'respond') : undefined;
+		if (fault && action === 'respond') return this.send(res, record, faultReply(fault));
+		if (action === 'reset' || action === 'hang') return this.drop(res, record, action);
+		if (!fault && route !== 'image' && route !== 'other') {
+			const random = this.takeRandomFault(route);
+			if (random === 'reset') return this.drop(res, record, 'reset');
+			if (random) return this.send(res, record, random);
+		}
+
+		if (route === 'file' || route === 'image') {
+			if (action) return this.drop(res, record, action === 'acceptThenHang' ? 'hang' : 'reset');
+			return route === 'file'
+				? this.serveVideo(req, res, record)
+				: this.serveImage(req, res, record);
+		}
+		const reply = await this.answerApi(route, req, url, record, raw);
+		// acceptThen*: the server did the work (e.g. created the job) but the answer is lost.
+		if (action === 'acceptThenReset') return this.drop(res, record, 'reset');
+		if (action === 'acceptThenHang') return this.drop(res, record, 'hang');
+		this.send(res, record, reply);
+	}
+
+	private async answerApi(
+		route: RecordedRoute,
+		req: IncomingMessage,
+		url: URL,
+		record: RecordedRequest,
+		raw: Buffer | undefined,
+	): Promise<Reply> {
+		if (route === 'other') return apiError(404, 404000, 'Not found');
+		if (req.headers.authorization !== `Bearer ${this.token}`) {
+			return apiError(401, 400004, 'Invalid or expired API token');
+		}
+		if (route === 'submit') return this.submit(url.pathname, raw, record);
+		const job = this.jobs.get(record.requestId ?? '');
+		if (!job) return apiError(404, 404001, 'Request not found or expired');
+		const now = Date.now();
+		if (route === 'status') return { status: 200, body: this.statusBody(job, now) };
+		if (route === 'result') {
+			const includeCost = ['true', '1'].includes(url.searchParams.get('include_cost') ?? '');
+			return { status: 200, body: this.resultBody(job, now, includeCost) };
+		}
+		return { status: 200, body: this.cancel(job, now) };
+	}
+
+	private async submit(
+		path: string,
+		raw: Buffer | undefined,
+		record: RecordedRequest,
+	): Promise<Reply> {
+		if (path !== `/v1/models/${MODEL_ID}`) return apiError(400, 400001, 'Unknown model id');
+		if (raw === undefined) return apiError(413, 422001, 'Request body larger than 64 MiB');
+		const body = parseJson(raw.toString('utf8'));
+		if (body === undefined) {
+			return invalid([{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }]);
+		}
+		if (!isObject(body)) {
+			const msg = 'Input should be a valid dictionary or object';
+			return invalid([{ loc: ['body'], msg, type: 'model_attributes_type' }]);
+		}
+		const details = validateInput(body);
+		// Fetch the image only when everything else is valid: no wasted fetch for a bad submit.
+		if (details.length === 0) {
+			const problem = await this.imageProblem(body['608_image'] as string);
+			if (problem) details.push({ loc: ['body', '608_image'], ...problem });
+		}
+		if (details.length > 0) return invalid(details);
+
+		const job = this.createJob(body);
+		record.requestId = job.id;
+		const base = this.baseUrl;
+		return {
+			status: 200,
+			body: {
+				request_id: job.id,
+				status: 'in_queue',
+				status_url: `${base}/v1/requests/${job.id}/status`,
+				result_url: `${base}/v1/requests/${job.id}/result`,
+				cancel_url: `${base}/v1/requests/${job.id}/cancel`,
+			},
+		};
+	}
+
+	private createJob(body: Record<string, unknown>): Job {
+		const index = this.submitCount++;
+		// onSubmit sees every accepted submit; a queued script, if any, takes precedence.
+		const fromHook = this.onSubmit?.(body, index);
+		const script = this.scripts.shift() ?? fromHook ?? {};
+		const defaults = {
+			queueMs: this.queueMs,
+			durationMs: this.durationMs,
+			videoBytes: this.videoBytes,
+		};
+		const job = new Job(randomUUID(), body, script, index, Date.now(), defaults);
+		this.jobs.set(job.id, job);
+		return job;
+	}
+
+	private cancel(job: Job, now: number): Record<string, unknown> {
+		job.cancelAttempts++;
+		const status = job.statusAt(now);
+		if (status !== 'in_queue') {
+			return { request_id: job.id, status, outcome: 'not_cancellable' };
+		}
+		job.cancelled = true;
+		job.cancelledAt = now;
+		return { request_id: job.id, status: 'cancelled', outcome: 'cancelled' };
+	}
+
+	// ---- answer bodies --------------------------------------------------------------------------
+
+	private statusBody(job: Job, now: number): Record<string, unknown> {
+		return {
+			request_id: job.id,
+			status: job.statusAt(now),
+			status_url: `${this.baseUrl}/v1/requests/${job.id}/status`,
+			result_url: `${this.baseUrl}/v1/requests/${job.id}/result`,
+			...this.positionOf(job, now),
+		};
+	}
+
+	private resultBody(job: Job, now: number, includeCost: boolean): Record<string, unknown> {
+		const status = job.statusAt(now);
+		if (ACTIVE_STATUSES.includes(status)) {
+			return { request_id: job.id, status, ...this.positionOf(job, now) };
+		}
+		const ok = SUCCESS_STATUSES.includes(status);
+		const body: Record<string, unknown> = {
+			request_id: job.id,
+			status,
+			output: ok ? this.outputOf(job) : null,
+			created_at: new Date(job.createdAt).toISOString(),
+			finished_at: new Date(job.finishedAt).toISOString(),
+			error: job.script.error ?? (status === 'failed' ? 'Generation failed' : null),
+		};
+		if (includeCost) {
+			body.cost = job.script.cost ?? (ok ? DEFAULT_COST : 0);
+			body.model_id = MODEL_ID;
+		}
+		return body;
+	}
+
+	private outputOf(job: Job): Record<string, unknown> {
+		if (job.videoCount === 1) return { video: `${this.baseUrl}/files/${job.id}.mp4` };
+		const videos = Array.from(
+			{ length: job.videoCount },
+			(_, i) => `${this.baseUrl}/files/${job.id}-${i}.mp4`,
+		);
+		return { video: videos[0], videos };
+	}
+
+	/** `queue_position`: how many still-queued jobs were submitted before this one (0 = next). */
+	private positionOf(job: Job, now: number): { queue_position?: number } {
+		if (job.statusAt(now) !== 'in_queue' || job.script.noPosition) return {};
+		let ahead = 0;
+		for (const other of this.jobs.values()) {
+			if (other === job) break;
+			if (other.statusAt(now) === 'in_queue') ahead++;
+		}
+		return { queue_position: ahead };
+	}
+
+	// ---- images: validation of 608_image and the test image host --------------------------------
+
+	private async imageProblem(image: string): Promise<Problem> {
+		let url: URL;
+		try {
+			url = new URL(image);
+		} catch {
+			return badImage('608_image must be an http(s) URL or a data:image URI');
+		}
+		if (url.protocol === 'data:') return dataUriProblem(image);
+		if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+			return badImage('608_image must be an http(s) URL or a data:image URI');
+		}
+		return this.fetchImages ? this.fetchImageProblem(image) : undefined;
+	}
+
+	/** GETs the image like RunComfy's workers would; only the headers matter, the body is dropped. */
+	private async fetchImageProblem(image: string): Promise<Problem> {
+		const controller = new AbortController();
+		const timer = setTimeout(() => controller.abort(), IMAGE_FETCH_TIMEOUT_MS);
+		this.imageFetches.add(controller);
+		this.imageAgent ??= new Agent();
+		try {
+			const res = await fetch(image, { signal: controller.signal, dispatcher: this.imageAgent });
+			await res.body?.cancel().catch(() => undefined);
+			const type = res.headers.get('content-type') ?? '';
+			if (!res.ok) return badImage(`Could not fetch 608_image: HTTP ${res.status}`);
+			if (!/^image\//i.test(type)) {
+				return badImage(`608_image is not an image (content type '${type}')`);
+			}
+			if (Number(res.headers.get('content-length') ?? 0) > MAX_REMOTE_IMAGE) {
+				return badImage('608_image is larger than 50 MB');
+			}
+			return undefined;
+		} catch (error) {
+			const reason = controller.signal.aborted ? 'timed out' : errorText(error);
+			return badImage(`Could not fetch 608_image: ${reason}`);
+		} finally {
+			clearTimeout(timer);
+			this.imageFetches.delete(controller);
+		}
+	}
+
+	private serveImage(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
+		const name = record.path.slice('/images/'.length);
+		if (name === 'not-an-image.png') {
+			return this.sendRaw(req, res, record, 200, 'text/html', Buffer.from('<html>hi</html>'));
+		}
+		if (name === 'missing.png' || !name.endsWith('.png')) {
+			return this.sendRaw(req, res, record, 404, 'text/plain', Buffer.from('Not found'));
+		}
+		this.sendRaw(req, res, record, 200, 'image/png', TINY_PNG);
+	}
+
+	// ---- video files: streamed, generated on the fly --------------------------------------------
+
+	private serveVideo(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
+		const job = this.videoJob(record);
+		if (!job) return this.sendRaw(req, res, record, 404, 'text/plain', Buffer.from('Not found'));
+		const size = job.videoBytes;
+		res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': String(size) });
+		this.finish(record, 200);
+		if (req.method === 'HEAD') {
+			res.end();
+			return;
+		}
+		pipeline(videoStream(size), res, () => undefined);
+	}
+
+	/** Resolves `/files/{id}.mp4` or `/files/{id}-{n}.mp4`; sets the record's requestId. */
+	private videoJob(record: RecordedRequest): Job | undefined {
+		const stem = record.path.slice('/files/'.length).replace(/\.mp4$/, '');
+		let job = this.jobs.get(stem);
+		if (!job) {
+			const match = /^(.+)-(\d+)$/.exec(stem);
+			const candidate = match ? this.jobs.get(match[1]) : undefined;
+			if (candidate && Number(match?.[2]) < candidate.videoCount) job = candidate;
+		}
+		if (job) record.requestId = job.id;
+		return job;
+	}
+
+	// ---- faults ---------------------------------------------------------------------------------
+
+	/** The first registered fault that matches, in order of addition; uses one of its `times`. */
+	private takeFault(route: Route): Fault | undefined {
+		let hit: Fault | undefined;
+		for (const entry of this.faults) {
+			if (entry.fault.route !== 'any' && entry.fault.route !== route) continue;
+			// `every` faults count every matching request, even those another fault answered.
+			entry.seen++;
+			if (hit) continue;
+			if (entry.fault.every !== undefined) {
+				if (entry.seen % entry.fault.every === 0) hit = entry.fault;
+			} else if (entry.left > 0) {
+				entry.left--;
+				hit = entry.fault;
+			}
+		}
+		this.faults = this.faults.filter((e) => e.fault.every !== undefined || e.left > 0);
+		return hit;
+	}
+
+	private takeRandomFault(route: Route): Reply | 'reset' | undefined {
+		if (!this.random || !this.random.opts.routes.includes(route)) return undefined;
+		const { opts, next } = this.random;
+		if (next() >= opts.rate || opts.kinds.length === 0) return undefined;
+		const kind = opts.kinds[Math.floor(next() * opts.kinds.length)];
+		if (kind === 'reset') return 'reset';
+		if (kind === '503') return apiError(503, 503001, 'Service temporarily unavailable');
+		const reply = apiError(429, 429001, 'Too many requests');
+		if (opts.retryAfterSeconds !== undefined) {
+			reply.headers = { 'Retry-After': String(opts.retryAfterSeconds) };
+		}
+		return reply;
+	}
+
+	// ---- low-level answers ----------------------------------------------------------------------
+
+	private send(res: ServerResponse, record: RecordedRequest, reply: Reply): void {
+		const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+		res.statusCode = reply.status;
+		res.setHeader('Content-Type', 'application/json');
+		res.setHeader('Content-Length', Buffer.byteLength(text));
+		for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+		res.end(text);
+		this.finish(record, reply.status);
+	}
+
+	private sendRaw(
+		req: IncomingMessage,
+		res: ServerResponse,
+		record: RecordedRequest,
+		status: number,
+		type: string,
+		data: Buffer,
+	): void {
+		res.writeHead(status, { 'Content-Type': type, 'Content-Length': String(data.length) });
+		res.end(req.method === 'HEAD' ? undefined : data);
+		this.finish(record, status);
+	}
+
+	/** `reset` sends a TCP RST; `hang` leaves the socket open until the client gives up or stop(). */
+	private drop(res: ServerResponse, record: RecordedRequest, how: 'reset' | 'hang'): void {
+		this.finish(record, how);
+		if (how === 'reset') res.socket?.resetAndDestroy();
+	}
+
+	private finish(record: RecordedRequest, status: RecordedRequest['status']): void {
+		record.status = status;
+		this.onRequest?.(record);
+	}
+
+	private internalError(res: ServerResponse, error: unknown): void {
+		console.error('RunComfyEmulator: internal error', error);
+		if (res.headersSent) {
+			res.destroy();
+			return;
+		}
+		const text = JSON.stringify({ error_code: 500001, error_message: 'Internal error' });
+		res.writeHead(500, { 'Content-Type': 'application/json' }).end(text);
+	}
+}
+
+// ---- helpers (pure) ---------------------------------------------------------------------------
+
+function classify(method: string, path: string): { route: RecordedRoute; requestId?: string } {
+	if (method === 'POST' && path.startsWith('/v1/models/')) return { route: 'submit' };
+	const api = /^\/v1\/requests\/([^/]+)\/(status|result|cancel)$/.exec(path);
+	if (api) {
+		const route = api[2] as 'status' | 'result' | 'cancel';
+		const expected = route === 'cancel' ? 'POST' : 'GET';
+		if (method === expected) return { route, requestId: decodeURIComponent(api[1]) };
+	}
+	const readable = method === 'GET' || method === 'HEAD';
+	if (readable && /^\/files\/[^/]+\.mp4$/.test(path)) return { route: 'file' };
+	if (readable && /^\/images\/[^/]+$/.test(path)) return { route: 'image' };
+	return { route: 'other' };
+}
+
+/** Reads the whole request body; `undefined` when it exceeds the 64 MiB request limit. */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size <= MAX_BODY) chunks.push(chunk);
+		});
+		req.on('end', () => resolve(size <= MAX_BODY ? Buffer.concat(chunks) : undefined));
+		req.on('error', reject);
+	});
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function apiError(status: number, code: number, message: string): Reply {
+	return { status, body: { error_code: code, error_message: message } };
+}
+
+function invalid(detail: ValidationDetail[]): Reply {
+	return { status: 422, body: { error_code: 422001, error_message: 'Invalid input', detail } };
+}
+
+function faultReply(fault: Fault): Reply {
+	return {
+		status: fault.status ?? 500,
+		body: fault.body ?? { error_code: 500001, error_message: 'Internal error' },
+		headers: fault.headers,
+	};
+}
+
+function errorText(error: unknown): string {
+	const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+	return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+// ---- input validation: the reference's schema, pydantic-style details -------------------------
+
+const isString = (v: unknown): Problem =>
+	typeof v === 'string'
+		? undefined
+		: { msg: 'Input should be a valid string', type: 'string_type' };
+
+function isInteger(v: unknown): Problem {
+	if (typeof v !== 'number') return { msg: 'Input should be a valid integer', type: 'int_type' };
+	if (!Number.isInteger(v)) {
+		const msg = 'Input should be a valid integer, got a number with a fractional part';
+		return { msg, type: 'int_from_float' };
+	}
+	return undefined;
+}
+
+const isNumber = (v: unknown): Problem =>
+	typeof v === 'number' && Number.isFinite(v)
+		? undefined
+		: { msg: 'Input should be a valid number', type: 'float_type' };
+
+function inRange(min: number, max: number): (v: unknown) => Problem {
+	return (v) => {
+		const n = v as number;
+		if (n < min)
+			return { msg: `Input should be greater than or equal to ${min}`, type: 'greater_than_equal' };
+		if (n > max)
+			return { msg: `Input should be less than or equal to ${max}`, type: 'less_than_equal' };
+		return undefined;
+	};
+}
+
+function oneOf(allowed: unknown[]): (v: unknown) => Problem {
+	return (v) => {
+		if (allowed.includes(v)) return undefined;
+		const list = allowed.map((a) => (typeof a === 'string' ? `'${a}'` : String(a)));
+		const msg = `Input should be ${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
+		return { msg, type: 'literal_error' };
+	};
+}
+
+const nonEmpty = (v: unknown): Problem =>
+	v === ''
+		? { msg: 'String should have at least 1 character', type: 'string_too_short' }
+		: undefined;
+
+/** Per key: checks run in order, the first problem wins. */
+const FIELDS: Record<string, Array<(v: unknown) => Problem>> = {
+	'600_prompt': [isString, nonEmpty],
+	'608_image': [isString],
+	'602_widthx602_height': [isString, oneOf(RESOLUTIONS)],
+	'602_num_frames': [isInteger, oneOf([81, 141])],
+	'609_frame_rate': [isInteger, inRange(12, 24)],
+	'598_seed': [isInteger],
+	'598_steps': [isInteger, inRange(6, 20)],
+	'598_cfg': [isNumber, inRange(0.6, 2)],
+	'598_shift': [isNumber, inRange(1, 15)],
+};
+const REQUIRED = ['600_prompt', '608_image'];
+
+/** One detail per bad key; unknown keys are ignored, `null` counts as a wrong type. */
+function validateInput(body: Record<string, unknown>): ValidationDetail[] {
+	const details: ValidationDetail[] = [];
+	for (const [key, checks] of Object.entries(FIELDS)) {
+		if (!(key in body)) {
+			if (REQUIRED.includes(key)) {
+				details.push({ loc: ['body', key], msg: 'Field required', type: 'missing' });
+			}
+			continue;
+		}
+		for (const check of checks) {
+			const problem = check(body[key]);
+			if (problem) {
+				details.push({ loc: ['body', key], ...problem });
+				break;
+			}
+		}
+	}
+	return details;
+}
+
+function badImage(msg: string): Problem {
+	return { msg, type: 'value_error' };
+}
+
+/** Accepts `data:image/...;base64,...` up to 6 MiB decoded, as RunComfy's other endpoints do. */
+function dataUriProblem(uri: string): Problem {
+	const comma = uri.indexOf(',');
+	if (comma < 0) return badImage('608_image is a malformed data URI');
+	const meta = uri.slice('data:'.length, comma).toLowerCase().split(';');
+	if (!meta[0].startsWith('image/')) return badImage('608_image data URI is not an image');
+	if (!meta.includes('base64')) return badImage('608_image data URI must be base64-encoded');
+	const payload = uri.slice(comma + 1);
+	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(payload)) {
+		return badImage('608_image data URI is not valid base64');
+	}
+	const size = Buffer.byteLength(payload, 'base64');
+	if (size === 0) return badImage('608_image data URI is empty');
+	if (size > MAX_DATA_URI_IMAGE) return badImage('608_image data URI is larger than 6 MiB');
+	return undefined;
+}
+
+// ---- video bytes ------------------------------------------------------------------------------
+
+/** `ftyp` (isom) + an `mdat` box header spanning the rest, so the file sniffs as MP4. */
+function mp4Header(size: number): Buffer {
+	const header = Buffer.alloc(32);
+	header.writeUInt32BE(24, 0);
+	header.write('ftypisom', 4, 'latin1');
+	header.writeUInt32BE(0x200, 12);
+	header.write('isommp41', 16, 'latin1');
+	const mdat = size - 24;
+	header.writeUInt32BE(mdat >= 8 && mdat <= 0xffffffff ? mdat : 0, 24);
+	header.write('mdat', 28, 'latin1');
+	return header.subarray(0, Math.min(32, size));
+}
+
+/** A pull stream of `size` bytes in 64 KiB chunks; respects back-pressure, never holds it all. */
+function videoStream(size: number): Readable {
+	let sent = 0;
+	return new Readable({
+		highWaterMark: CHUNK_BYTES,
+		read() {
+			if (sent >= size) {
+				this.push(null);
+				return;
+			}
+			const chunk =
+				sent === 0 ? mp4Header(size) : FILLER.subarray(0, Math.min(CHUNK_BYTES, size - sent));
+			sent += chunk.length;
+			this.push(chunk);
+		},
+	});
+}
+
+/** Small seeded PRNG (mulberry32): same seed, same fault sequence. */
+function mulberry32(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
