@@ -290,8 +290,10 @@ export class RunComfyEmulator {
 		};
 		this.requests.push(record); // in arrival order; `status` is filled in when answered
 		const raw = method === 'POST' ? await readBody(req) : undefined;
-		if (raw && raw.length > 0)
-			record.body = parseJson(raw.toString('utf8')) ?? raw.toString('utf8');
+		if (raw && raw.length > 0) {
+			const text = raw.toString('utf8');
+			record.body = parseJson(text) ?? text;
+		}
 
 		const fault = route === 'image' || route === 'other' ? undefined : this.takeFault(route);
 		const action = fault ? (fault.action ?? 'respond') : undefined;
@@ -357,8 +359,8 @@ export class RunComfyEmulator {
 		const details = validateInput(body);
 		// Fetch the image only when everything else is valid: no wasted fetch for a bad submit.
 		if (details.length === 0) {
-			const problem = await this.imageProblem(body['608_image'] as string);
-			if (problem) details.push({ loc: ['body', '608_image'], ...problem });
+			const bad = await this.imageProblem(body['608_image'] as string);
+			if (bad) details.push({ loc: ['body', '608_image'], ...bad });
 		}
 		if (details.length > 0) return invalid(details);
 
@@ -685,32 +687,31 @@ function errorText(error: unknown): string {
 
 // ---- input validation: the reference's schema, pydantic-style details -------------------------
 
+const problem = (msg: string, type: string): Problem => ({ msg, type });
+
 const isString = (v: unknown): Problem =>
-	typeof v === 'string'
-		? undefined
-		: { msg: 'Input should be a valid string', type: 'string_type' };
+	typeof v === 'string' ? undefined : problem('Input should be a valid string', 'string_type');
 
 function isInteger(v: unknown): Problem {
-	if (typeof v !== 'number') return { msg: 'Input should be a valid integer', type: 'int_type' };
-	if (!Number.isInteger(v)) {
-		const msg = 'Input should be a valid integer, got a number with a fractional part';
-		return { msg, type: 'int_from_float' };
-	}
-	return undefined;
+	if (typeof v !== 'number') return problem('Input should be a valid integer', 'int_type');
+	if (Number.isInteger(v)) return undefined;
+	return problem(
+		'Input should be a valid integer, got a number with a fractional part',
+		'int_from_float',
+	);
 }
 
 const isNumber = (v: unknown): Problem =>
 	typeof v === 'number' && Number.isFinite(v)
 		? undefined
-		: { msg: 'Input should be a valid number', type: 'float_type' };
+		: problem('Input should be a valid number', 'float_type');
 
 function inRange(min: number, max: number): (v: unknown) => Problem {
 	return (v) => {
 		const n = v as number;
 		if (n < min)
-			return { msg: `Input should be greater than or equal to ${min}`, type: 'greater_than_equal' };
-		if (n > max)
-			return { msg: `Input should be less than or equal to ${max}`, type: 'less_than_equal' };
+			return problem(`Input should be greater than or equal to ${min}`, 'greater_than_equal');
+		if (n > max) return problem(`Input should be less than or equal to ${max}`, 'less_than_equal');
 		return undefined;
 	};
 }
@@ -720,14 +721,12 @@ function oneOf(allowed: unknown[]): (v: unknown) => Problem {
 		if (allowed.includes(v)) return undefined;
 		const list = allowed.map((a) => (typeof a === 'string' ? `'${a}'` : String(a)));
 		const msg = `Input should be ${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
-		return { msg, type: 'literal_error' };
+		return problem(msg, 'literal_error');
 	};
 }
 
 const nonEmpty = (v: unknown): Problem =>
-	v === ''
-		? { msg: 'String should have at least 1 character', type: 'string_too_short' }
-		: undefined;
+	v === '' ? problem('String should have at least 1 character', 'string_too_short') : undefined;
 
 /** Per key: checks run in order, the first problem wins. */
 const FIELDS: Record<string, Array<(v: unknown) => Problem>> = {
@@ -754,9 +753,9 @@ function validateInput(body: Record<string, unknown>): ValidationDetail[] {
 			continue;
 		}
 		for (const check of checks) {
-			const problem = check(body[key]);
-			if (problem) {
-				details.push({ loc: ['body', key], ...problem });
+			const bad = check(body[key]);
+			if (bad) {
+				details.push({ loc: ['body', key], ...bad });
 				break;
 			}
 		}
@@ -764,9 +763,7 @@ function validateInput(body: Record<string, unknown>): ValidationDetail[] {
 	return details;
 }
 
-function badImage(msg: string): Problem {
-	return { msg, type: 'value_error' };
-}
+const badImage = (msg: string): Problem => problem(msg, 'value_error');
 
 /** Accepts `data:image/...;base64,...` up to 6 MiB decoded, as RunComfy's other endpoints do. */
 function dataUriProblem(uri: string): Problem {

@@ -49,13 +49,19 @@ class StartNode implements INodeType {
 		defaults: { name: 'Start' },
 		inputs: ['main'],
 		outputs: ['main'],
-		properties: [],
+		properties: [
+			{ displayName: 'Items', name: 'items', type: 'json', default: '[{}]' },
+			{ displayName: 'Binary', name: 'binary', type: 'json', default: '[]' },
+		],
 	} as unknown as INodeType['description'];
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const spec = this.getNode().parameters as {
-			items?: IDataObject[];
-			binary?: Array<{ property: string; base64: string; mimeType: string; fileName: string } | null>;
+		const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+		const spec = {
+			items: parse(this.getNode().parameters.items) as IDataObject[] | undefined,
+			binary: parse(this.getNode().parameters.binary) as
+				| Array<{ property: string; base64: string; mimeType: string; fileName: string } | null>
+				| undefined,
 		};
 		const items = spec.items ?? [{}];
 		const out: INodeExecutionData[] = [];
@@ -265,7 +271,10 @@ export class Engine {
 			type: START_TYPE,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: { items: options.items ?? [{}], binary: options.binary ?? [] } as never,
+			parameters: {
+				items: JSON.stringify(options.items ?? [{}]),
+				binary: JSON.stringify(options.binary ?? []),
+			},
 		};
 		const node: INode = {
 			id: 'node',

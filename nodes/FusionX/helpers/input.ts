@@ -59,7 +59,8 @@ const typedKeys = new Set<string>(Object.values(FIELDS).map((field) => field.api
 function numeric(label: string, integer: boolean, min?: number, max?: number) {
 	const range = min !== undefined && max !== undefined ? ` between ${min} and ${max}` : '';
 	return z.preprocess(
-		(value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+		(value) =>
+			typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value,
 		z.unknown().superRefine((value, ctx) => {
 			const shown = JSON.stringify(value) ?? String(value);
 			if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -109,7 +110,7 @@ export const apiInputSchema = z.object({
 		.trim()
 		.min(1, 'Prompt is required: describe the motion and scene to generate'),
 	[FIELDS.imageUrl.apiName]: httpUrl(FIELDS.imageUrl.label),
-	[FIELDS.resolution.apiName]: z.string().refine((value) => (RESOLUTIONS as readonly string[]).includes(value), {
+	[FIELDS.resolution.apiName]: z.string({ message: `Resolution must be one of ${RESOLUTIONS.join(', ')}` }).refine((value) => (RESOLUTIONS as readonly string[]).includes(value), {
 		message: `Resolution must be one of ${RESOLUTIONS.join(', ')}`,
 	}),
 	[FIELDS.numFrames.apiName]: numeric(FIELDS.numFrames.label, true).refine(

@@ -1,0 +1,124 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+import { setUpEmulator } from '../harness/context';
+
+const t = setUpEmulator();
+
+describe('generate', () => {
+	test('maps every field onto its API key with JSON integers and numbers', async () => {
+		const result = await t.run(
+			t.generate({
+				prompt: 'Waves roll in',
+				resolution: '1280x720 (16:9)',
+				numFrames: 141,
+				frameRate: 24,
+				seed: 42,
+				steps: 8,
+				guidanceScale: 1.5,
+				shift: 7.5,
+			}),
+		);
+		expect(result.error).toBeUndefined();
+		const [submit] = t.submitted();
+		expect(submit.body).toEqual({
+			'600_prompt': 'Waves roll in',
+			'608_image': t.imageUrl(),
+			'602_widthx602_height': '1280x720 (16:9)',
+			'602_num_frames': 141,
+			'609_frame_rate': 24,
+			'598_seed': 42,
+			'598_steps': 8,
+			'598_cfg': 1.5,
+			'598_shift': 7.5,
+		});
+		const json = result.items[0].json;
+		expect(json.seed).toBe(42);
+		expect(json.status).toBe('completed');
+		expect(json.videoUrl).toMatch(/\/files\/.+\.mp4$/);
+		expect(json.requestId).toBe(submit.requestId);
+		expect(json.output).toEqual({ video: json.videoUrl });
+		expect(json.input).toEqual(submit.body);
+		expect(typeof json.cost).toBe('number');
+		expect(json.createdAt).toEqual(expect.any(String));
+		expect(json.finishedAt).toEqual(expect.any(String));
+		expect(json.waitedSeconds).toEqual(expect.any(Number));
+		expect(result.items[0].pairedItem).toEqual({ item: 0 });
+	});
+
+	test('sends the documented defaults when fields are left alone', async () => {
+		await t.run(t.generate());
+		const body = t.submitted()[0].body as Record<string, unknown>;
+		expect(body).toMatchObject({
+			'602_widthx602_height': '720x480 (3:2)',
+			'602_num_frames': 81,
+			'609_frame_rate': 16,
+			'598_steps': 10,
+			'598_cfg': 1,
+			'598_shift': 5,
+		});
+	});
+
+	test('seed -1 picks a random seed that is sent and echoed', async () => {
+		const result = await t.run(t.generate({ seed: -1 }), { items: [{}, {}] });
+		const seeds = t.submitted().map((request) => (request.body as Record<string, number>)['598_seed']);
+		expect(seeds.every((seed) => Number.isInteger(seed) && seed >= 0)).toBe(true);
+		expect(result.items.map((item) => item.json.seed).sort()).toEqual([...seeds].sort());
+		for (const item of result.items) {
+			expect((item.json.input as Record<string, unknown>)['598_seed']).toBe(item.json.seed);
+		}
+	});
+
+	test('reads fields from expressions per item, numeric strings included, in input order', async () => {
+		const result = await t.run(
+			t.generate({
+				prompt: '={{ $json.prompt }}',
+				steps: '={{ $json.steps }}',
+				resolution: '={{ $json.resolution }}',
+			}),
+			{
+				items: [
+					{ prompt: 'first', steps: '6', resolution: '480x480 (1:1)' },
+					{ prompt: 'second', steps: 20, resolution: '540x960 (9:16)' },
+					{ prompt: 'third', steps: 12, resolution: '720x720 (1:1)' },
+				],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => (item.json.input as Record<string, unknown>)['600_prompt'])).toEqual([
+			'first',
+			'second',
+			'third',
+		]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		const bodies = t.submitted().map((request) => request.body as Record<string, unknown>);
+		const byPrompt = Object.fromEntries(bodies.map((body) => [body['600_prompt'], body]));
+		expect(byPrompt.first['598_steps']).toBe(6);
+		expect(byPrompt.second['602_widthx602_height']).toBe('540x960 (9:16)');
+	});
+
+	test('Additional Inputs are merged into the body', async () => {
+		await t.run(t.generate({ additionalInputs: '{"700_new_key": "x", "701_flag": true}' }));
+		expect(t.submitted()[0].body).toMatchObject({ '700_new_key': 'x', '701_flag': true, '598_steps': 10 });
+	});
+
+	test('a finished job reported as "succeeded" counts as success', async () => {
+		t.emulator.scriptNextJobs({ outcome: 'succeeded' });
+		const result = await t.run(t.generate());
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.status).toBe('succeeded');
+		expect(result.items[0].json.videoUrl).toEqual(expect.stringContaining('/files/'));
+	});
+
+	test('several videos: videoUrl is the first, videoUrls lists them all', async () => {
+		t.emulator.scriptNextJobs({ videos: 3 });
+		const result = await t.run(t.generate());
+		const json = result.items[0].json;
+		expect(json.videoUrls).toHaveLength(3);
+		expect(json.videoUrl).toBe((json.videoUrls as string[])[0]);
+	});
+
+	test('the token never appears in output', async () => {
+		const result = await t.run(t.generate());
+		expect(JSON.stringify(result.run.data)).not.toContain(t.emulator.token);
+		expect(t.submitted()[0].authorization).toBe(`Bearer ${t.emulator.token}`);
+	});
+});
