@@ -111,6 +111,16 @@ function cancelled(): RunComfyError {
 	return new RunComfyError('cancelled', 'The execution was stopped');
 }
 
+const NETWORK_PHRASES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was reset',
+	ETIMEDOUT: 'the request timed out',
+	ECONNABORTED: 'the request timed out',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+	EPIPE: 'the connection was closed',
+};
+
 const RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 };
 const REQUEST_TIMEOUT_MS = { submit: 120_000, status: 30_000, result: 30_000, cancel: 30_000 };
 
@@ -300,9 +310,12 @@ export class RunComfyClient {
 	private networkError(call: Call | 'download', error: unknown): Error {
 		if (this.ctx.getExecutionCancelSignal()?.aborted) return cancelled();
 		const networkCode = networkCodeOf(error);
-		const text = networkCode ?? (error as Error)?.message ?? 'unknown error';
+		// Plain words: n8n rewrites any message that contains a raw code such as ECONNREFUSED.
+		const text =
+			NETWORK_PHRASES[networkCode ?? ''] ??
+			((error as Error)?.message ?? 'unknown error').replace(/\bE[A-Z]{4,}\b/g, '').trim();
 		const where = call === 'download' ? 'the video host' : `RunComfy at ${this.baseUrl}`;
-		return new RunComfyError('network', `Could not reach ${where} (${text})`, { networkCode });
+		return new RunComfyError('network', `Could not reach ${where}: ${text}`, { networkCode });
 	}
 
 	private async send(
@@ -411,10 +424,16 @@ export function toNodeApiError(
 ): NodeApiError {
 	const guidance = GUIDANCE[error.kind];
 	const { httpCode, errorCode, apiMessage, detail, networkCode } = error.details;
-	const reason = [apiMessage, describeDetail(detail)].filter(Boolean).join(': ') || networkCode;
-	const message = reason && error.kind !== 'auth' ? `${guidance.message}: ${reason}` : guidance.message;
+	const reason = [apiMessage, describeDetail(detail)].filter(Boolean).join(': ');
+	const message =
+		error.kind === 'network' || error.kind === 'unexpected'
+			? error.message
+			: reason && error.kind !== 'auth'
+				? `${guidance.message}: ${reason}`
+				: guidance.message;
 	const description = [
 		guidance.description,
+		networkCode ? `(${networkCode})` : undefined,
 		context.extra,
 		context.requestId ? `Request ID: ${context.requestId}` : undefined,
 	]
