@@ -11,7 +11,13 @@ import { Container } from '@n8n/di';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataService,
+	ExecuteContext,
+	ExecutionLifecycleHooks,
+	RoutingNode,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -262,6 +268,94 @@ export class Engine {
 		this.credentialsHelper = new TestCredentialsHelper(this.credentialTypes);
 	}
 
+	additionalData(executionId: string, hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+		return {
+			credentialsHelper: this.credentialsHelper,
+			hooks,
+			executionId,
+			restApiUrl: 'http://localhost/rest',
+			instanceBaseUrl: 'http://localhost/',
+			formWaitingBaseUrl: 'http://localhost/form-waiting',
+			webhookBaseUrl: 'http://localhost/webhook',
+			webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+			webhookTestBaseUrl: 'http://localhost/webhook-test',
+			currentNodeParameters: undefined,
+			executionTimeoutTimestamp: undefined,
+			userId: 'user',
+			variables: {},
+			setExecutionStatus: () => {},
+			sendDataToUI: () => {},
+			logAiEvent: () => {},
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	/**
+	 * Tests a credential the way n8n's CredentialsTester does for request-based tests: the test
+	 * request runs through RoutingNode, then the rules are checked against the answer.
+	 */
+	async testCredential(type: string, data: ICredentialDataDecryptedObject): Promise<{ status: 'OK' | 'Error'; message: string }> {
+		const credentialType = this.credentialTypes.getByName(type);
+		const test = credentialType.test!;
+		this.credentialsHelper.credentials = { [type]: data };
+		const nodeType = {
+			description: {
+				displayName: 'Temp',
+				name: 'temp',
+				group: ['transform'],
+				version: 1,
+				description: '',
+				defaults: {},
+				inputs: ['main'],
+				outputs: ['main'],
+				credentials: [{ name: type, required: true }],
+				properties: [
+					{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' },
+				],
+			},
+		} as unknown as INodeType;
+		const node: INode = {
+			id: 'temp',
+			name: 'Temp-Node',
+			type: 'temp',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+			credentials: { [type]: { id: '1', name: 'test' } },
+		};
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: new TestNodeTypes({ temp: nodeType }),
+		});
+		const runExecutionData = { resultData: { runData: {} } } as IRunExecutionData;
+		const context = new ExecuteContext(
+			workflow,
+			node,
+			this.additionalData('credential-test'),
+			'internal',
+			runExecutionData,
+			0,
+			[],
+			{ main: [[{ json: {} }]] },
+			{ node, data: {}, source: null },
+			[],
+		);
+		let response: INodeExecutionData[][] | null | undefined;
+		try {
+			response = await new RoutingNode(context, nodeType, { id: '1', name: 'test', type, data }).runNode();
+		} catch (error) {
+			const status = (error as { cause?: { response?: { status?: number } } }).cause?.response?.status;
+			return { status: 'Error', message: status ? `Received HTTP status code: ${status}` : (error as Error).message };
+		}
+		for (const rule of test.rules ?? []) {
+			if (rule.type !== 'responseSuccessBody') continue;
+			const json = response?.[0]?.[0]?.json ?? {};
+			if (json[rule.properties.key] === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+		}
+		return { status: 'OK', message: 'Connection successful!' };
+	}
+
 	/** Runs Start → node (FusionX unless `spec.type` says otherwise) through WorkflowExecute. */
 	async run(spec: NodeSpec, options: RunOptions = {}): Promise<RunResult> {
 		const nodeName = spec.name ?? 'RunComfy FusionX';
@@ -317,24 +411,7 @@ export class Engine {
 		let finished: (run: IRun) => void = () => {};
 		const done = new Promise<IRun>((resolve) => (finished = resolve));
 		hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished(fullRunData));
-		const additionalData = {
-			credentialsHelper: this.credentialsHelper,
-			hooks,
-			executionId,
-			restApiUrl: 'http://localhost/rest',
-			instanceBaseUrl: 'http://localhost/',
-			formWaitingBaseUrl: 'http://localhost/form-waiting',
-			webhookBaseUrl: 'http://localhost/webhook',
-			webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
-			webhookTestBaseUrl: 'http://localhost/webhook-test',
-			currentNodeParameters: undefined,
-			executionTimeoutTimestamp: undefined,
-			userId: 'user',
-			variables: {},
-			setExecutionStatus: () => {},
-			sendDataToUI: () => {},
-			logAiEvent: () => {},
-		} as unknown as IWorkflowExecuteAdditionalData;
+		const additionalData = this.additionalData(executionId, hooks);
 
 		const startNode = workflow.getNode('Start')!;
 		const runExecutionData: IRunExecutionData = {
