@@ -217,7 +217,7 @@ export function finishItems(ctx: IExecuteFunctions, results: ItemResult[]): INod
 		if (error.description) json.description = error.description;
 		if (result.requestId) json.requestId = result.requestId;
 		if (result.status) json.status = result.status;
-		return { json, error, pairedItem: { item: result.itemIndex } };
+		return { json, pairedItem: { item: result.itemIndex } };
 	});
 }
 
