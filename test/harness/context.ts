@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
 /** One emulator and one engine per jest file, reset before each test. */
 import type { IDataObject } from 'n8n-workflow';
 

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, no-console */
 /**
  * A small stand-in for n8n's unpublished NodeTestHarness: workflows run through n8n-core's real
  * WorkflowExecute with real node and credential types, real binary-data storage and real HTTP
@@ -6,8 +6,6 @@
  */
 import 'reflect-metadata';
 
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +38,7 @@ import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { RunComfyApi } from '../../credentials/RunComfyApi.credentials';
 import { FusionX } from '../../nodes/FusionX/FusionX.node';
+import { Container, Logger } from './core-deps';
 
 export const FUSIONX_TYPE = 'n8n-nodes-runcomfy.fusionX';
 export const START_TYPE = 'test.start';
@@ -88,6 +87,27 @@ class StartNode implements INodeType {
 		return [out];
 	}
 }
+
+/** Stands in for n8n's Manual Trigger: starts the workflow with one empty item. */
+class ManualTrigger implements INodeType {
+	description = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Runs the flow on clicking a button in n8n',
+		defaults: { name: 'When clicking ‘Execute workflow’' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [[{ json: {} }]];
+	}
+}
+
+export const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 
 export class TestNodeTypes implements INodeTypes {
 	constructor(private readonly types: Record<string, INodeType | IVersionedNodeType>) {}
@@ -216,7 +236,7 @@ export async function useBinaryMode(mode: BinaryMode): Promise<void> {
 	};
 	const logger = Container.get(Logger);
 	const errorReporter = { error: (error: unknown) => console.error(error), warn: () => {}, info: () => {} };
-	const service = new BinaryDataService(config as never, errorReporter as never, logger);
+	const service = new BinaryDataService(config as never, errorReporter as never, logger as never);
 	if (mode === 'filesystem') await service.init();
 	Container.set(BinaryDataService, service);
 }
@@ -263,7 +283,11 @@ export class Engine {
 		nodeTypes: Record<string, INodeType | IVersionedNodeType> = { [FUSIONX_TYPE]: new FusionX() },
 		credentialTypes: Record<string, ICredentialType> = { runComfyApi: new RunComfyApi() },
 	) {
-		this.nodeTypes = new TestNodeTypes({ [START_TYPE]: new StartNode(), ...nodeTypes });
+		this.nodeTypes = new TestNodeTypes({
+			[START_TYPE]: new StartNode(),
+			[MANUAL_TRIGGER_TYPE]: new ManualTrigger(),
+			...nodeTypes,
+		});
 		this.credentialTypes = new TestCredentialTypes(credentialTypes);
 		this.credentialsHelper = new TestCredentialsHelper(this.credentialTypes);
 	}
@@ -394,7 +418,13 @@ export class Engine {
 		return await this.execute(workflow, nodeName, options);
 	}
 
-	async execute(workflow: Workflow, nodeName: string, options: RunOptions = {}): Promise<RunResult> {
+	/** Runs a workflow from `startNodeName`; the result's items are `nodeName`'s output. */
+	async execute(
+		workflow: Workflow,
+		nodeName: string,
+		options: RunOptions = {},
+		startNodeName = 'Start',
+	): Promise<RunResult> {
 		const mode = options.mode ?? 'manual';
 		const executionId = `exec-${Math.random().toString(36).slice(2)}`;
 		const hooks = new ExecutionLifecycleHooks(mode, executionId, {
@@ -413,7 +443,7 @@ export class Engine {
 		hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished(fullRunData));
 		const additionalData = this.additionalData(executionId, hooks);
 
-		const startNode = workflow.getNode('Start')!;
+		const startNode = workflow.getNode(startNodeName)!;
 		const runExecutionData: IRunExecutionData = {
 			startData: {},
 			resultData: { runData: {} },
@@ -424,7 +454,7 @@ export class Engine {
 				waitingExecution: {},
 				waitingExecutionSource: {},
 			},
-		} as IRunExecutionData;
+		} as unknown as IRunExecutionData;
 		const workflowExecute = new WorkflowExecute(additionalData, mode, runExecutionData);
 		const execution = workflowExecute.processRunExecutionData(workflow);
 		options.onStarted?.(() => execution.cancel());
