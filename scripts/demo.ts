@@ -7,7 +7,12 @@
 import { Workflow } from 'n8n-workflow';
 
 import { RunComfyEmulator } from '../test/emulator/emulator';
-import { cleanUpBinaryData, Engine, MANUAL_TRIGGER_TYPE, useBinaryMode } from '../test/harness/engine';
+import {
+	cleanUpBinaryData,
+	Engine,
+	MANUAL_TRIGGER_TYPE,
+	useBinaryMode,
+} from '../test/harness/engine';
 
 async function main() {
 	const token = process.env.RUNCOMFY_API_TOKEN;
@@ -20,7 +25,9 @@ async function main() {
 		imageUrl = `${baseUrl}/images/start.png`;
 		console.log(`No RUNCOMFY_API_TOKEN: using the embedded RunComfy emulator at ${baseUrl}`);
 	} else if (!imageUrl) {
-		throw new Error('Set RUNCOMFY_IMAGE_URL to a public image URL to run the demo against the live API');
+		throw new Error(
+			'Set RUNCOMFY_IMAGE_URL to a public image URL to run the demo against the live API',
+		);
 	} else {
 		console.log(`Using the live RunComfy API at ${baseUrl}`);
 	}
@@ -37,7 +44,14 @@ async function main() {
 		nodeTypes: engine.nodeTypes,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: '1', name: trigger, type: MANUAL_TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: '1',
+				name: trigger,
+				type: MANUAL_TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: '2',
 				name: 'RunComfy FusionX',

@@ -222,6 +222,8 @@ describe('608_image', () => {
 
 describe('job lifecycle', () => {
 	it('goes in_queue -> in_progress -> completed', async () => {
+		// Wide windows: the machine may be busy with other test files.
+		emu.scriptNextJobs({ queueMs: 400, durationMs: 1500 });
 		const id = await submitId();
 		const queued = await status(id);
 		expect(queued.json).toEqual({
@@ -236,7 +238,7 @@ describe('job lifecycle', () => {
 			status: 'in_queue',
 			queue_position: 0,
 		});
-		await sleep(80);
+		await sleep(600);
 		expect((await status(id)).json.status).toBe('in_progress');
 		expect((await result(id)).json).toEqual({ request_id: id, status: 'in_progress' });
 		const done = await settle(id);

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { generationFields, optionsField, requestIdField } from './actions/descriptions';
@@ -12,7 +17,8 @@ export class FusionX implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Turn a still image and a prompt into a short video with RunComfy FusionX (Wan2.1-14B image-to-video)',
+		description:
+			'Turn a still image and a prompt into a short video with RunComfy FusionX (Wan2.1-14B image-to-video)',
 		defaults: { name: 'RunComfy FusionX' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -36,7 +36,9 @@ describe('the video as binary', () => {
 
 	test('a custom binary field, several videos each attached', async () => {
 		t.emulator.scriptNextJobs({ videos: 3 });
-		const result = await t.run(t.generate({ options: { download: true, binaryPropertyName: 'video' } }));
+		const result = await t.run(
+			t.generate({ options: { download: true, binaryPropertyName: 'video' } }),
+		);
 		const { json, binary } = result.items[0];
 		expect(Object.keys(binary!).sort()).toEqual(['video', 'video_1', 'video_2']);
 		expect(binary!.video_2.fileName).toBe(`${json.requestId}_2.mp4`);
@@ -46,7 +48,11 @@ describe('the video as binary', () => {
 	test('getResult and waitForCompletion download too', async () => {
 		const submitted = await t.run({ ...t.generate(), operation: 'submit' });
 		const requestId = submitted.items[0].json.requestId as string;
-		const waited = await t.run({ operation: 'waitForCompletion', requestId, options: { pollInterval: 0.1, download: true } });
+		const waited = await t.run({
+			operation: 'waitForCompletion',
+			requestId,
+			options: { pollInterval: 0.1, download: true },
+		});
 		expect(waited.items[0].binary?.data.fileName).toBe(`${requestId}.mp4`);
 		const fetched = await t.run({ operation: 'getResult', requestId, options: { download: true } });
 		expect(fetched.items[0].binary?.data.fileName).toBe(`${requestId}.mp4`);
@@ -72,15 +78,22 @@ describe('the video as binary', () => {
 		const result = await t.run(t.generate({ options: { download: true } }));
 		clearInterval(sampler);
 		expect(result.error).toBeUndefined();
-		expect(await Container.get(BinaryDataService).getMetadata(result.items[0].binary!.data.id!)).toMatchObject({
+		expect(
+			await Container.get(BinaryDataService).getMetadata(result.items[0].binary!.data.id!),
+		).toMatchObject({
 			fileSize: size,
 		});
-		console.log(`heap growth while downloading 50 MB: ${((peak - before) / 1048576).toFixed(1)} MB`);
+		console.log(
+			`heap growth while downloading 50 MB: ${((peak - before) / 1048576).toFixed(1)} MB`,
+		);
 		expect(peak - before).toBeLessThan(size / 2);
 	});
 
 	test('as an AI agent tool the node returns URLs only', async () => {
-		const engine = new Engine({ [FUSIONX_TYPE]: new FusionX(), [`${FUSIONX_TYPE}Tool`]: new FusionX() });
+		const engine = new Engine({
+			[FUSIONX_TYPE]: new FusionX(),
+			[`${FUSIONX_TYPE}Tool`]: new FusionX(),
+		});
 		const result = await engine.run(
 			{ type: `${FUSIONX_TYPE}Tool`, parameters: t.generate({ options: { download: true } }) },
 			{ credentials: t.credentials() },
@@ -92,20 +105,35 @@ describe('the video as binary', () => {
 });
 
 describe('the start frame from binary', () => {
-	test.each(['default', 'filesystem'] as const)('is sent as a data: URI (%s binary mode)', async (mode) => {
-		await useBinaryMode(mode);
-		const result = await t.run(t.generate({ imageSource: 'binary', imageBinaryProperty: 'photo' }), {
-			binary: [pngFile('photo')],
-		});
-		expect(result.error).toBeUndefined();
-		const sent = (t.submitted()[0].body as Record<string, string>)['608_image'];
-		expect(sent).toBe(`data:image/png;base64,${TINY_PNG.toString('base64')}`);
-		expect((result.items[0].json.input as Record<string, string>)['608_image']).toMatch(/^data:image\/png;base64,… \(\d+ KB from binary\)$/);
-	});
+	test.each(['default', 'filesystem'] as const)(
+		'is sent as a data: URI (%s binary mode)',
+		async (mode) => {
+			await useBinaryMode(mode);
+			const result = await t.run(
+				t.generate({ imageSource: 'binary', imageBinaryProperty: 'photo' }),
+				{
+					binary: [pngFile('photo')],
+				},
+			);
+			expect(result.error).toBeUndefined();
+			const sent = (t.submitted()[0].body as Record<string, string>)['608_image'];
+			expect(sent).toBe(`data:image/png;base64,${TINY_PNG.toString('base64')}`);
+			expect((result.items[0].json.input as Record<string, string>)['608_image']).toMatch(
+				/^data:image\/png;base64,… \(\d+ KB from binary\)$/,
+			);
+		},
+	);
 
 	test('a binary that is not an image is rejected before any submit', async () => {
 		const result = await t.run(t.generate({ imageSource: 'binary' }), {
-			binary: [{ property: 'data', base64: Buffer.from('hello').toString('base64'), mimeType: 'text/plain', fileName: 'a.txt' }],
+			binary: [
+				{
+					property: 'data',
+					base64: Buffer.from('hello').toString('base64'),
+					mimeType: 'text/plain',
+					fileName: 'a.txt',
+				},
+			],
 		});
 		expect(result.error?.message).toBe(
 			'Input Binary Field "data" holds text/plain, not an image: use a PNG, JPEG or WebP start frame',
@@ -124,9 +152,18 @@ describe('the start frame from binary', () => {
 	test('an image over 6 MB is rejected with what to do', async () => {
 		const big = Buffer.alloc(7 * 1024 * 1024, 1);
 		const result = await t.run(t.generate({ imageSource: 'binary' }), {
-			binary: [{ property: 'data', base64: big.toString('base64'), mimeType: 'image/png', fileName: 'big.png' }],
+			binary: [
+				{
+					property: 'data',
+					base64: big.toString('base64'),
+					mimeType: 'image/png',
+					fileName: 'big.png',
+				},
+			],
 		});
-		expect(result.error?.message).toMatch(/is 7\.0 MB; images sent from binary may be at most 6 MB/);
+		expect(result.error?.message).toMatch(
+			/is 7\.0 MB; images sent from binary may be at most 6 MB/,
+		);
 		expect(t.submitted()).toHaveLength(0);
 	});
 });

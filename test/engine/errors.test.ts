@@ -2,11 +2,14 @@ import { setUpEmulator } from '../harness/context';
 
 const t = setUpEmulator();
 
-const description = (error: unknown) => String((error as { description?: string })?.description ?? '');
+const description = (error: unknown) =>
+	String((error as { description?: string })?.description ?? '');
 
 describe('API errors say what to do', () => {
 	test('a wrong token', async () => {
-		const result = await t.run(t.generate(), { credentials: { apiToken: 'wrong-token-123', baseUrl: t.emulator.baseUrl } });
+		const result = await t.run(t.generate(), {
+			credentials: { apiToken: 'wrong-token-123', baseUrl: t.emulator.baseUrl },
+		});
 		expect(result.error?.name).toBe('NodeApiError');
 		expect(result.error?.message).toBe('RunComfy rejected the API token');
 		expect(description(result.error)).toMatch(/wrong or expired/);
@@ -15,16 +18,35 @@ describe('API errors say what to do', () => {
 	});
 
 	test.each([
-		[400, { error_code: 400002, error_message: 'Insufficient balance' }, /balance is too low/, /Top up/],
+		[
+			400,
+			{ error_code: 400002, error_message: 'Insufficient balance' },
+			/balance is too low/,
+			/Top up/,
+		],
 		[403, { error_code: 403001, error_message: 'Permission denied' }, /denied permission/, /plan/],
-		[400, { error_code: 400001, error_message: 'Unknown model' }, /does not know the FusionX model id/, /Base URL/],
+		[
+			400,
+			{ error_code: 400001, error_message: 'Unknown model' },
+			/does not know the FusionX model id/,
+			/Base URL/,
+		],
 		[
 			422,
-			{ error_code: 422001, error_message: 'Invalid input', detail: [{ loc: ['body', '598_steps'], msg: 'too many' }] },
+			{
+				error_code: 422001,
+				error_message: 'Invalid input',
+				detail: [{ loc: ['body', '598_steps'], msg: 'too many' }],
+			},
 			/rejected the input: Invalid input: 598_steps: too many/,
 			/No job was created/,
 		],
-		[200, { error_code: 400002, error_message: 'Insufficient balance' }, /balance is too low/, /Top up/],
+		[
+			200,
+			{ error_code: 400002, error_message: 'Insufficient balance' },
+			/balance is too low/,
+			/Top up/,
+		],
 	])('submit answered HTTP %s %j', async (status, body, message, hint) => {
 		t.emulator.addFault({ route: 'submit', status, body });
 		const result = await t.run(t.generate());
@@ -37,7 +59,9 @@ describe('API errors say what to do', () => {
 	test('an unknown request id', async () => {
 		for (const operation of ['getStatus', 'getResult', 'cancel', 'waitForCompletion']) {
 			const result = await t.run({ operation, requestId: 'no-such-job' });
-			expect(result.error?.message).toBe('RunComfy does not know this request id: Request not found or expired');
+			expect(result.error?.message).toBe(
+				'RunComfy does not know this request id: Request not found or expired',
+			);
 			expect(description(result.error)).toContain('no-such-job');
 		}
 	});
@@ -51,7 +75,12 @@ describe('API errors say what to do', () => {
 	});
 
 	test('rate limiting on submit is retried after Retry-After, and one job is created', async () => {
-		t.emulator.addFault({ route: 'submit', status: 429, headers: { 'Retry-After': '1' }, times: 2 });
+		t.emulator.addFault({
+			route: 'submit',
+			status: 429,
+			headers: { 'Retry-After': '1' },
+			times: 2,
+		});
 		const started = Date.now();
 		const result = await t.run(t.generate());
 		expect(result.error).toBeUndefined();
@@ -61,7 +90,12 @@ describe('API errors say what to do', () => {
 	});
 
 	test('rate limiting that never ends gives up with a clear error', async () => {
-		t.emulator.addFault({ route: 'submit', status: 429, headers: { 'Retry-After': '0' }, times: Infinity });
+		t.emulator.addFault({
+			route: 'submit',
+			status: 429,
+			headers: { 'Retry-After': '0' },
+			times: Infinity,
+		});
 		const result = await t.run(t.generate());
 		expect(result.error?.message).toMatch(/rate limiting/);
 		expect(description(result.error)).toMatch(/Max Concurrent Submits/);
@@ -79,12 +113,18 @@ describe('API errors say what to do', () => {
 	test('an unknown status is reported, not looped on', async () => {
 		t.emulator.scriptNextJobs({ outcome: 'exploded' });
 		const result = await t.run(t.generate());
-		expect(result.error?.message).toBe('RunComfy reported an unknown status "exploded" for this job');
+		expect(result.error?.message).toBe(
+			'RunComfy reported an unknown status "exploded" for this job',
+		);
 		expect(t.emulator.count('result')).toBeLessThanOrEqual(8);
 	});
 
 	test('a base URL where nothing listens', async () => {
-		const result = await t.run(t.generate(), { credentials: { apiToken: 'x', baseUrl: 'http://127.0.0.1:9' } });
-		expect(result.error?.message).toBe(`Could not reach RunComfy at http://127.0.0.1:9: the connection was refused`);
+		const result = await t.run(t.generate(), {
+			credentials: { apiToken: 'x', baseUrl: 'http://127.0.0.1:9' },
+		});
+		expect(result.error?.message).toBe(
+			`Could not reach RunComfy at http://127.0.0.1:9: the connection was refused`,
+		);
 	});
 });

@@ -41,7 +41,13 @@ const operations = new Set(
 );
 
 /** What the upstream nodes would hand to the first FusionX node, with the emulator's image. */
-const upstream: Record<string, { items: IDataObject[]; binary?: Array<{ property: string; base64: string; mimeType: string; fileName: string }> }> = {
+const upstream: Record<
+	string,
+	{
+		items: IDataObject[];
+		binary?: Array<{ property: string; base64: string; mimeType: string; fileName: string }>;
+	}
+> = {
 	'schedule-prompts-to-s3.json': {
 		items: [
 			{ prompt: 'A fox runs through snow', image_url: 'IMAGE' },
@@ -50,7 +56,14 @@ const upstream: Record<string, { items: IDataObject[]; binary?: Array<{ property
 	},
 	'form-image-to-video.json': {
 		items: [{ Prompt: 'The statue slowly turns its head' }],
-		binary: [{ property: 'Image', base64: TINY_PNG.toString('base64'), mimeType: 'image/png', fileName: 'a.png' }],
+		binary: [
+			{
+				property: 'Image',
+				base64: TINY_PNG.toString('base64'),
+				mimeType: 'image/png',
+				fileName: 'a.png',
+			},
+		],
 	},
 	'submit-wait-resume.json': { items: [{}] },
 };
@@ -58,7 +71,9 @@ const upstream: Record<string, { items: IDataObject[]; binary?: Array<{ property
 function fusionXChain(workflow: IWorkflowBase): INode[] {
 	const byName = new Map(workflow.nodes.map((node) => [node.name, node]));
 	const targets = new Set(
-		Object.values(workflow.connections).flatMap((connection) => connection.main.flat().map((link) => link!.node)),
+		Object.values(workflow.connections).flatMap((connection) =>
+			connection.main.flat().map((link) => link!.node),
+		),
 	);
 	let current = workflow.nodes.find((node) => !targets.has(node.name));
 	const chain: INode[] = [];
@@ -81,7 +96,9 @@ describe.each(files)('%s', (file) => {
 		for (const node of workflow.nodes) {
 			if (node.type === FUSIONX_TYPE) {
 				expect(node.typeVersion).toBe(1);
-				expect(Object.keys(node.parameters).filter((name) => !parameterNames.has(name))).toEqual([]);
+				expect(Object.keys(node.parameters).filter((name) => !parameterNames.has(name))).toEqual(
+					[],
+				);
 				expect(operations.has(node.parameters.operation as string)).toBe(true);
 				const options = Object.keys((node.parameters.options as IDataObject) ?? {});
 				expect(options.filter((name) => !optionNames.has(name))).toEqual([]);
@@ -92,7 +109,8 @@ describe.each(files)('%s', (file) => {
 		}
 		for (const [source, connection] of Object.entries(workflow.connections)) {
 			expect(workflow.nodes.some((node) => node.name === source)).toBe(true);
-			for (const link of connection.main.flat()) expect(workflow.nodes.some((node) => node.name === link!.node)).toBe(true);
+			for (const link of connection.main.flat())
+				expect(workflow.nodes.some((node) => node.name === link!.node)).toBe(true);
 		}
 	});
 
@@ -101,12 +119,15 @@ describe.each(files)('%s', (file) => {
 		expect(chain.length).toBeGreaterThan(0);
 		const fixture = upstream[file];
 		let items = fixture.items.map((item) =>
-			Object.fromEntries(Object.entries(item).map(([key, value]) => [key, value === 'IMAGE' ? t.imageUrl() : value])),
+			Object.fromEntries(
+				Object.entries(item).map(([key, value]) => [key, value === 'IMAGE' ? t.imageUrl() : value]),
+			),
 		);
 		let binary = fixture.binary;
 		for (const node of chain) {
 			const parameters = { ...node.parameters } as IDataObject;
-			if (typeof parameters.imageUrl === 'string' && !parameters.imageUrl.startsWith('=')) parameters.imageUrl = t.imageUrl();
+			if (typeof parameters.imageUrl === 'string' && !parameters.imageUrl.startsWith('='))
+				parameters.imageUrl = t.imageUrl();
 			parameters.options = { ...(parameters.options as IDataObject), pollInterval: 0.1 };
 			const result = await t.run(parameters, { items, binary });
 			expect(result.error).toBeUndefined();
@@ -116,7 +137,9 @@ describe.each(files)('%s', (file) => {
 			if (parameters.operation !== 'submit') {
 				expect(result.items.every((item) => typeof item.json.videoUrl === 'string')).toBe(true);
 				if ((parameters.options as IDataObject).download) {
-					expect(result.items.every((item) => item.binary?.data?.mimeType === 'video/mp4')).toBe(true);
+					expect(result.items.every((item) => item.binary?.data?.mimeType === 'video/mp4')).toBe(
+						true,
+					);
 				}
 			}
 		}

@@ -58,7 +58,9 @@ describe('generate', () => {
 
 	test('seed -1 picks a random seed that is sent and echoed', async () => {
 		const result = await t.run(t.generate({ seed: -1 }), { items: [{}, {}] });
-		const seeds = t.submitted().map((request) => (request.body as Record<string, number>)['598_seed']);
+		const seeds = t
+			.submitted()
+			.map((request) => (request.body as Record<string, number>)['598_seed']);
 		expect(seeds.every((seed) => Number.isInteger(seed) && seed >= 0)).toBe(true);
 		expect(result.items.map((item) => item.json.seed).sort()).toEqual([...seeds].sort());
 		for (const item of result.items) {
@@ -82,21 +84,51 @@ describe('generate', () => {
 			},
 		);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => (item.json.input as Record<string, unknown>)['600_prompt'])).toEqual([
-			'first',
-			'second',
-			'third',
+		expect(
+			result.items.map((item) => (item.json.input as Record<string, unknown>)['600_prompt']),
+		).toEqual(['first', 'second', 'third']);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
 		]);
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		const bodies = t.submitted().map((request) => request.body as Record<string, unknown>);
 		const byPrompt = Object.fromEntries(bodies.map((body) => [body['600_prompt'], body]));
 		expect(byPrompt.first['598_steps']).toBe(6);
 		expect(byPrompt.second['602_widthx602_height']).toBe('540x960 (9:16)');
 	});
 
+	test('a resolution given as WxH (e.g. from a sheet) means the option of that size', async () => {
+		const result = await t.run(t.generate({ resolution: '={{ $json.size }}' }), {
+			items: [{ size: '1280x720' }],
+		});
+		expect(result.error).toBeUndefined();
+		expect((t.submitted()[0].body as Record<string, unknown>)['602_widthx602_height']).toBe(
+			'1280x720 (16:9)',
+		);
+	});
+
 	test('Additional Inputs are merged into the body', async () => {
 		await t.run(t.generate({ additionalInputs: '{"700_new_key": "x", "701_flag": true}' }));
-		expect(t.submitted()[0].body).toMatchObject({ '700_new_key': 'x', '701_flag': true, '598_steps': 10 });
+		expect(t.submitted()[0].body).toMatchObject({
+			'700_new_key': 'x',
+			'701_flag': true,
+			'598_steps': 10,
+		});
+	});
+
+	test('getResult of a failed job reports its reason', async () => {
+		t.emulator.scriptNextJobs({ queueMs: 0, durationMs: 0, outcome: 'failed', error: 'bad frame' });
+		const submitted = await t.run({ ...t.generate(), operation: 'submit' });
+		const result = await t.run({
+			operation: 'getResult',
+			requestId: submitted.items[0].json.requestId,
+		});
+		expect(result.items[0].json).toMatchObject({
+			status: 'failed',
+			error: 'bad frame',
+			videoUrl: null,
+		});
 	});
 
 	test('a finished job reported as "succeeded" counts as success', async () => {

@@ -17,7 +17,8 @@ const t = setUpEmulator();
 let loader: PackageDirectoryLoader;
 
 beforeAll(async () => {
-	if (!existsSync(path.join(root, 'dist/nodes/FusionX/FusionX.node.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
+	if (!existsSync(path.join(root, 'dist/nodes/FusionX/FusionX.node.js')))
+		execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
 	loader = new PackageDirectoryLoader(root);
 	await loader.loadAll();
 }, 120_000);
@@ -28,8 +29,14 @@ describe('the built package', () => {
 		expect(Object.keys(loader.nodeTypes)).toEqual(['fusionX']);
 		expect(Object.keys(loader.credentialTypes)).toEqual(['runComfyApi']);
 		const description = loader.types.nodes.find((node) => node.name === 'fusionX')!;
-		expect(description).toMatchObject({ displayName: 'RunComfy FusionX', version: 1, usableAsTool: true });
-		expect(description.properties.find((property) => property.name === 'operation')?.default).toBe('generate');
+		expect(description).toMatchObject({
+			displayName: 'RunComfy FusionX',
+			version: 1,
+			usableAsTool: true,
+		});
+		expect(description.properties.find((property) => property.name === 'operation')?.default).toBe(
+			'generate',
+		);
 	});
 
 	test('icons and codex are in dist and resolve to files', () => {
@@ -37,12 +44,18 @@ describe('the built package', () => {
 		const credential = loader.types.credentials.find((type) => type.name === 'runComfyApi')!;
 		for (const icon of [node.iconUrl, credential.iconUrl]) {
 			for (const file of Object.values(icon as Record<string, string>)) {
-				expect(existsSync(path.join(root, file.replace(/^icons\/n8n-nodes-runcomfy\//, '')))).toBe(true);
+				expect(existsSync(path.join(root, file.replace(/^icons\/n8n-nodes-runcomfy\//, '')))).toBe(
+					true,
+				);
 			}
 		}
-		const codex = JSON.parse(readFileSync(path.join(root, 'dist/nodes/FusionX/FusionX.node.json'), 'utf8'));
+		const codex = JSON.parse(
+			readFileSync(path.join(root, 'dist/nodes/FusionX/FusionX.node.json'), 'utf8'),
+		);
 		expect(codex.node).toBe(FUSIONX_TYPE);
-		expect((node as unknown as { codex?: { categories?: string[] } }).codex?.categories).toEqual(codex.categories);
+		expect((node as unknown as { codex?: { categories?: string[] } }).codex?.categories).toEqual(
+			codex.categories,
+		);
 	});
 
 	test('a workflow runs with the loaded types', async () => {
@@ -57,7 +70,11 @@ describe('the built package', () => {
 
 	test('npm pack holds the built node, credential, icons and codex, and no tests', () => {
 		const [pack] = JSON.parse(
-			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+				cwd: root,
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'ignore'],
+			}),
 		) as Array<{ files: Array<{ path: string }> }>;
 		const files = pack.files.map((file) => file.path);
 		expect(files).toEqual(

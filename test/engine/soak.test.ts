@@ -17,10 +17,13 @@ test('50 jobs under random 503s, 429s with Retry-After and resets on every call'
 	});
 	t.emulator.onSubmit = (_body, index) => ({ durationMs: 1000 + ((index * 37) % 1000) });
 	const items = Array.from({ length: 50 }, (_, index) => ({ p: `shot ${index}` }));
-	const result = await t.run(t.generate({ prompt: '={{ $json.p }}', options: { pollInterval: 0.5, maxConcurrency: 10 } }), {
-		items,
-		settings: { onError: 'continueRegularOutput' },
-	});
+	const result = await t.run(
+		t.generate({ prompt: '={{ $json.p }}', options: { pollInterval: 0.5, maxConcurrency: 10 } }),
+		{
+			items,
+			settings: { onError: 'continueRegularOutput' },
+		},
+	);
 	expect(result.error).toBeUndefined();
 	expect(result.items).toHaveLength(50);
 
@@ -33,14 +36,20 @@ test('50 jobs under random 503s, 429s with Retry-After and resets on every call'
 	expect([...jobsPerPrompt.values()].every((count) => count === 1)).toBe(true);
 
 	// Every job that exists is in the output under its request id, delivered or reported.
-	const reported = new Map(result.items.map((item) => [item.json.requestId as string | undefined, item.json]));
+	const reported = new Map(
+		result.items.map((item) => [item.json.requestId as string | undefined, item.json]),
+	);
 	for (const id of t.emulator.jobs.keys()) expect(reported.has(id)).toBe(true);
 
 	// Items without a job are failed submits that say whether a job may exist.
 	const delivered = result.items.filter((item) => item.json.videoUrl);
 	const withoutJob = result.items.filter((item) => !item.json.requestId);
 	for (const item of withoutJob) expect(String(item.json.error)).toMatch(/RunComfy|reach/);
-	expect(delivered.length + withoutJob.length + result.items.filter((item) => item.json.requestId && !item.json.videoUrl).length).toBe(50);
+	expect(
+		delivered.length +
+			withoutJob.length +
+			result.items.filter((item) => item.json.requestId && !item.json.videoUrl).length,
+	).toBe(50);
 	// Passing faults on status look-ups never lose a job that finished.
 	expect(delivered.length).toBe(t.emulator.jobs.size);
 	console.log(

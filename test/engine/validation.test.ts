@@ -4,23 +4,71 @@ const t = setUpEmulator();
 
 const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['empty prompt', { prompt: '  ' }, /^Prompt is required/],
-	['image URL empty from an expression', { imageUrl: '={{ $json.missing }}' }, /^Image URL is required/],
-	['image URL that is not a URL', { imageUrl: 'start.png' }, /^Image URL must be a public http\(s\) URL.*"start\.png"/],
-	['image URL with another scheme', { imageUrl: 'ftp://example.com/a.png' }, /^Image URL must be a public http\(s\) URL/],
-	['resolution outside the list', { resolution: '1920x1080 (16:9)' }, /^Resolution must be one of 480x480 \(1:1\), .*1280x720 \(16:9\)$/],
-	['number of frames other than 81/141', { numFrames: 100 }, /^Number of Frames must be 81 or 141, got 100$/],
-	['frame rate too low', { frameRate: 11 }, /^Frames per Second must be between 12 and 24, got 11$/],
-	['frame rate not whole', { frameRate: 15.5 }, /^Frames per Second must be a whole number between 12 and 24, got 15.5$/],
+	[
+		'image URL empty from an expression',
+		{ imageUrl: '={{ $json.missing }}' },
+		/^Image URL is required/,
+	],
+	[
+		'image URL that is not a URL',
+		{ imageUrl: 'start.png' },
+		/^Image URL must be a public http\(s\) URL.*"start\.png"/,
+	],
+	[
+		'image URL with another scheme',
+		{ imageUrl: 'ftp://example.com/a.png' },
+		/^Image URL must be a public http\(s\) URL/,
+	],
+	[
+		'resolution outside the list',
+		{ resolution: '1920x1080 (16:9)' },
+		/^Resolution must be one of 480x480 \(1:1\), .*1280x720 \(16:9\)$/,
+	],
+	[
+		'number of frames other than 81/141',
+		{ numFrames: 100 },
+		/^Number of Frames must be 81 or 141, got 100$/,
+	],
+	[
+		'frame rate too low',
+		{ frameRate: 11 },
+		/^Frames per Second must be between 12 and 24, got 11$/,
+	],
+	[
+		'frame rate not whole',
+		{ frameRate: 15.5 },
+		/^Frames per Second must be a whole number between 12 and 24, got 15.5$/,
+	],
 	['steps too high', { steps: 50 }, /^Steps must be between 6 and 20, got 50$/],
 	['steps too low', { steps: 5 }, /^Steps must be between 6 and 20, got 5$/],
-	['guidance scale too high', { guidanceScale: 2.5 }, /^Guidance Scale must be between 0.6 and 2, got 2.5$/],
-	['guidance scale too low', { guidanceScale: 0.5 }, /^Guidance Scale must be between 0.6 and 2, got 0.5$/],
+	[
+		'guidance scale too high',
+		{ guidanceScale: 2.5 },
+		/^Guidance Scale must be between 0.6 and 2, got 2.5$/,
+	],
+	[
+		'guidance scale too low',
+		{ guidanceScale: 0.5 },
+		/^Guidance Scale must be between 0.6 and 2, got 0.5$/,
+	],
 	['shift too high', { shift: 16 }, /^Shift must be between 1 and 15, got 16$/],
 	['shift too low', { shift: 0.5 }, /^Shift must be between 1 and 15, got 0.5$/],
 	['seed not whole', { seed: 1.5 }, /^Seed must be a whole number, got 1.5$/],
-	['steps from an expression that is not a number', { steps: '={{ "many" }}' }, /^Steps must be an integer between 6 and 20, got "many"$/],
-	['additional inputs not JSON', { additionalInputs: '{nope' }, /^Additional Inputs must be a JSON object/],
-	['additional inputs an array', { additionalInputs: '[1]' }, /^Additional Inputs must be a JSON object/],
+	[
+		'steps from an expression that is not a number',
+		{ steps: '={{ "many" }}' },
+		/^Steps must be an integer between 6 and 20, got "many"$/,
+	],
+	[
+		'additional inputs not JSON',
+		{ additionalInputs: '{nope' },
+		/^Additional Inputs must be a JSON object/,
+	],
+	[
+		'additional inputs an array',
+		{ additionalInputs: '[1]' },
+		/^Additional Inputs must be a JSON object/,
+	],
 	[
 		'additional inputs overriding a typed field',
 		{ additionalInputs: '{"598_steps": 30}' },
@@ -34,7 +82,9 @@ describe('validation happens before anything is paid for', () => {
 			const result = await t.run(t.generate({ ...overrides, operation }));
 			expect(result.error?.name).toBe('NodeOperationError');
 			expect(result.error?.message).toMatch(message);
-			expect((result.error as { description?: string }).description).toMatch(/Nothing was submitted/);
+			expect((result.error as { description?: string }).description).toMatch(
+				/Nothing was submitted/,
+			);
 		}
 		expect(t.emulator.requests.filter((request) => request.route !== 'image')).toEqual([]);
 	});

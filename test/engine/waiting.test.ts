@@ -3,10 +3,13 @@ import { setUpEmulator } from '../harness/context';
 
 const t = setUpEmulator({ queueMs: 100, durationMs: 400 });
 
-const description = (error: unknown) => String((error as { description?: string })?.description ?? '');
+const description = (error: unknown) =>
+	String((error as { description?: string })?.description ?? '');
 const jobIds = () => [...t.emulator.jobs.keys()];
 const callsFor = (route: 'status' | 'result' | 'cancel', requestId: string) =>
-	t.emulator.requests.filter((request) => request.route === route && request.requestId === requestId);
+	t.emulator.requests.filter(
+		(request) => request.route === route && request.requestId === requestId,
+	);
 
 async function until(condition: () => boolean, ms = 3000) {
 	const end = Date.now() + ms;
@@ -16,14 +19,17 @@ async function until(condition: () => boolean, ms = 3000) {
 
 describe('many items at once', () => {
 	test('every job is submitted before the first one finishes, and all are waited for together', async () => {
-		t.emulator.onSubmit = () => ({ queueMs: 50, durationMs: 800 });
-		const result = await t.run(t.generate({ prompt: '={{ $json.p }}', options: { pollInterval: 0.2, maxConcurrency: 5 } }), {
-			items: Array.from({ length: 12 }, (_, index) => ({ p: `scene ${index}` })),
-		});
-		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => (item.json.input as Record<string, string>)['600_prompt'])).toEqual(
-			Array.from({ length: 12 }, (_, index) => `scene ${index}`),
+		t.emulator.onSubmit = () => ({ queueMs: 50, durationMs: 3000 });
+		const result = await t.run(
+			t.generate({ prompt: '={{ $json.p }}', options: { pollInterval: 0.2, maxConcurrency: 5 } }),
+			{
+				items: Array.from({ length: 12 }, (_, index) => ({ p: `scene ${index}` })),
+			},
 		);
+		expect(result.error).toBeUndefined();
+		expect(
+			result.items.map((item) => (item.json.input as Record<string, string>)['600_prompt']),
+		).toEqual(Array.from({ length: 12 }, (_, index) => `scene ${index}`));
 		const lastSubmit = Math.max(...t.submitted().map((request) => request.at));
 		const firstFinish = Math.min(...[...t.emulator.jobs.values()].map((job) => job.finishedAt));
 		expect(lastSubmit).toBeLessThan(firstFinish);
@@ -32,7 +38,9 @@ describe('many items at once', () => {
 
 	test('one request per job per interval, and only the result call (no separate status calls)', async () => {
 		t.emulator.onSubmit = () => ({ queueMs: 0, durationMs: 1000 });
-		const result = await t.run(t.generate({ options: { pollInterval: 0.25 } }), { items: [{}, {}, {}] });
+		const result = await t.run(t.generate({ options: { pollInterval: 0.25 } }), {
+			items: [{}, {}, {}],
+		});
 		expect(result.error).toBeUndefined();
 		expect(t.emulator.count('status')).toBe(0);
 		for (const id of jobIds()) {
@@ -49,7 +57,10 @@ describe('passing failures of status look-ups are survived', () => {
 	test.each([
 		['503', { status: 503 }],
 		['500', { status: 500 }],
-		['429 without Retry-After', { status: 429, body: { error_code: 429001, error_message: 'Too many requests' } }],
+		[
+			'429 without Retry-After',
+			{ status: 429, body: { error_code: 429001, error_message: 'Too many requests' } },
+		],
 		['a reset connection', { action: 'reset' as const }],
 	])('result answering %s three times in a row', async (_name, fault) => {
 		t.emulator.addFault({ route: 'result', times: 3, ...fault });
@@ -126,13 +137,22 @@ describe('never billing twice', () => {
 
 	test('Retry On Fail reuses the jobs created by the first try; only the failed item is resubmitted', async () => {
 		t.emulator.scriptNextJobs({}, { outcome: 'failed', error: 'boom' }, {});
-		const result = await t.run(t.generate({ prompt: '={{ $json.p }}', options: { maxConcurrency: 1 } }), {
-			items: [{ p: 'a' }, { p: 'b' }, { p: 'c' }],
-			settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
-		});
+		const result = await t.run(
+			t.generate({ prompt: '={{ $json.p }}', options: { maxConcurrency: 1 } }),
+			{
+				items: [{ p: 'a' }, { p: 'b' }, { p: 'c' }],
+				settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+			},
+		);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.json.status)).toEqual(['completed', 'completed', 'completed']);
-		const prompts = t.submitted().map((request) => (request.body as Record<string, string>)['600_prompt']);
+		expect(result.items.map((item) => item.json.status)).toEqual([
+			'completed',
+			'completed',
+			'completed',
+		]);
+		const prompts = t
+			.submitted()
+			.map((request) => (request.body as Record<string, string>)['600_prompt']);
 		expect(prompts).toEqual(['a', 'b', 'c', 'b']);
 		expect(JSON.stringify(result.hints)).toMatch(/Retry On Fail re-runs every item/);
 	});
@@ -143,7 +163,9 @@ describe('timeouts', () => {
 		t.emulator.scriptNextJobs({ queueMs: 0, outcome: 'never' });
 		const result = await t.run(t.generate({ options: { pollInterval: 0.1, timeout: 1 } }));
 		const requestId = jobIds()[0];
-		expect(result.error?.message).toBe('The job did not finish within the timeout of 1 s (last status: in_progress)');
+		expect(result.error?.message).toBe(
+			'The job did not finish within the timeout of 1 s (last status: in_progress)',
+		);
 		expect(description(result.error)).toMatch(/could not be cancelled.*Wait for Completion/);
 		expect(description(result.error)).toContain(requestId);
 		expect(callsFor('cancel', requestId)).toHaveLength(1);
@@ -158,7 +180,9 @@ describe('timeouts', () => {
 
 	test('with Cancel on Timeout off nothing is cancelled', async () => {
 		t.emulator.scriptNextJobs({ queueMs: 60_000 });
-		const result = await t.run(t.generate({ options: { pollInterval: 0.1, timeout: 1, cancelOnTimeout: false } }));
+		const result = await t.run(
+			t.generate({ options: { pollInterval: 0.1, timeout: 1, cancelOnTimeout: false } }),
+		);
 		expect(description(result.error)).toMatch(/may still be running.*Wait for Completion/);
 		expect(t.emulator.count('cancel')).toBe(0);
 	});
@@ -187,24 +211,41 @@ describe('stopping the execution', () => {
 describe('one failing item among many', () => {
 	test('Continue On Fail: 19 videos and one error item with its request id and status', async () => {
 		t.emulator.onSubmit = (body) =>
-			(body as Record<string, string>)['600_prompt'] === 'scene 7' ? { outcome: 'failed', error: 'NSFW' } : {};
+			(body as Record<string, string>)['600_prompt'] === 'scene 7'
+				? { outcome: 'failed', error: 'NSFW' }
+				: {};
 		const result = await t.run(t.generate({ prompt: '={{ $json.p }}' }), {
 			items: Array.from({ length: 20 }, (_, index) => ({ p: `scene ${index}` })),
 			settings: { onError: 'continueRegularOutput' },
 		});
 		expect(result.items).toHaveLength(20);
 		const failed = result.items[7].json;
-		expect(failed).toMatchObject({ error: 'The RunComfy job failed: NSFW', status: 'failed', requestId: expect.any(String) });
+		expect(failed).toMatchObject({
+			error: 'The RunComfy job failed: NSFW',
+			status: 'failed',
+			requestId: expect.any(String),
+		});
 		expect(result.items.filter((item) => item.json.videoUrl)).toHaveLength(19);
-		expect(result.items.map((item) => item.pairedItem)).toEqual(Array.from({ length: 20 }, (_, item) => ({ item })));
+		expect(result.items.map((item) => item.pairedItem)).toEqual(
+			Array.from({ length: 20 }, (_, item) => ({ item })),
+		);
 	});
 
 	test('without Continue On Fail the error accounts for every job, and queued ones are cancelled', async () => {
-		t.emulator.onSubmit = (_body, index) => (index === 0 ? { queueMs: 0, durationMs: 100, outcome: 'failed' } : { queueMs: 60_000 });
-		const result = await t.run(t.generate({ options: { maxConcurrency: 1 } }), { items: [{}, {}, {}] });
+		t.emulator.onSubmit = (_body, index) =>
+			index === 0 ? { queueMs: 0, durationMs: 100, outcome: 'failed' } : { queueMs: 60_000 };
+		const result = await t.run(t.generate({ options: { maxConcurrency: 1 } }), {
+			items: [{}, {}, {}],
+		});
 		expect(result.error?.message).toBe('The RunComfy job failed: Generation failed');
 		for (const id of jobIds()) expect(description(result.error)).toContain(id);
-		expect(description(result.error)).toMatch(/Jobs created in this run: item 0: .*item 1: .*item 2: /);
-		expect(jobIds().slice(1).map((id) => t.emulator.statusOf(id))).toEqual(['cancelled', 'cancelled']);
+		expect(description(result.error)).toMatch(
+			/Jobs created in this run: item 0: .*item 1: .*item 2: /,
+		);
+		expect(
+			jobIds()
+				.slice(1)
+				.map((id) => t.emulator.statusOf(id)),
+		).toEqual(['cancelled', 'cancelled']);
 	});
 });

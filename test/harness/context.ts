@@ -29,7 +29,10 @@ export function setUpEmulator(options: EmulatorOptions = { queueMs: 100, duratio
 		credentials,
 		imageUrl,
 		/** Runs the FusionX node with the emulator's credentials. */
-		run: async (parameters: IDataObject, options: RunOptions & { settings?: NodeSpec['settings'] } = {}) =>
+		run: async (
+			parameters: IDataObject,
+			options: RunOptions & { settings?: NodeSpec['settings'] } = {},
+		) =>
 			await engine.run(
 				{ parameters, settings: options.settings },
 				{ credentials: credentials(), ...options },

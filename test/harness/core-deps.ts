@@ -11,7 +11,12 @@ interface DiContainer {
 	set<T>(type: abstract new (...args: never[]) => T, instance: T): void;
 }
 
-export const Container = (require(require.resolve('@n8n/di', fromCore)) as { Container: DiContainer }).Container;
+export const Container = (
+	require(require.resolve('@n8n/di', fromCore)) as { Container: DiContainer }
+).Container;
 
-export const Logger = (require(require.resolve('@n8n/backend-common', fromCore)) as { Logger: new (...args: never[]) => unknown })
-	.Logger;
+export const Logger = (
+	require(require.resolve('@n8n/backend-common', fromCore)) as {
+		Logger: new (...args: never[]) => unknown;
+	}
+).Logger;

@@ -170,15 +170,14 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 		if (!authenticate || authenticate.type !== 'generic') return requestOptions;
 		const resolved: IHttpRequestOptions = { ...requestOptions };
-		for (const [target, values] of Object.entries(authenticate.properties) as Array<[string, IDataObject]>) {
+		for (const [target, values] of Object.entries(authenticate.properties) as Array<
+			[string, IDataObject]
+		>) {
 			const bag = { ...((resolved as unknown as Record<string, IDataObject>)[target] ?? {}) };
 			for (const [key, value] of Object.entries(values)) {
-				bag[key] = workflow.expression.getSimpleParameterValue(
-					node,
-					value as string,
-					'internal',
-					{ $credentials: credentials },
-				) as string;
+				bag[key] = workflow.expression.getSimpleParameterValue(node, value as string, 'internal', {
+					$credentials: credentials,
+				}) as string;
 			}
 			(resolved as unknown as Record<string, IDataObject>)[target] = bag;
 		}
@@ -235,7 +234,11 @@ export async function useBinaryMode(mode: BinaryMode): Promise<void> {
 		dbMaxFileSize: 512,
 	};
 	const logger = Container.get(Logger);
-	const errorReporter = { error: (error: unknown) => console.error(error), warn: () => {}, info: () => {} };
+	const errorReporter = {
+		error: (error: unknown) => console.error(error),
+		warn: () => {},
+		info: () => {},
+	};
 	const service = new BinaryDataService(config as never, errorReporter as never, logger as never);
 	if (mode === 'filesystem') await service.init();
 	Container.set(BinaryDataService, service);
@@ -292,7 +295,10 @@ export class Engine {
 		this.credentialsHelper = new TestCredentialsHelper(this.credentialTypes);
 	}
 
-	additionalData(executionId: string, hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+	additionalData(
+		executionId: string,
+		hooks?: ExecutionLifecycleHooks,
+	): IWorkflowExecuteAdditionalData {
 		return {
 			credentialsHelper: this.credentialsHelper,
 			hooks,
@@ -317,7 +323,10 @@ export class Engine {
 	 * Tests a credential the way n8n's CredentialsTester does for request-based tests: the test
 	 * request runs through RoutingNode, then the rules are checked against the answer.
 	 */
-	async testCredential(type: string, data: ICredentialDataDecryptedObject): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	async testCredential(
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<{ status: 'OK' | 'Error'; message: string }> {
 		const credentialType = this.credentialTypes.getByName(type);
 		const test = credentialType.test!;
 		this.credentialsHelper.credentials = { [type]: data };
@@ -333,7 +342,13 @@ export class Engine {
 				outputs: ['main'],
 				credentials: [{ name: type, required: true }],
 				properties: [
-					{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' },
+					{
+						displayName: 'Temp',
+						name: 'temp',
+						type: 'string',
+						routing: { request: test.request },
+						default: '',
+					},
 				],
 			},
 		} as unknown as INodeType;
@@ -367,15 +382,25 @@ export class Engine {
 		);
 		let response: INodeExecutionData[][] | null | undefined;
 		try {
-			response = await new RoutingNode(context, nodeType, { id: '1', name: 'test', type, data }).runNode();
+			response = await new RoutingNode(context, nodeType, {
+				id: '1',
+				name: 'test',
+				type,
+				data,
+			}).runNode();
 		} catch (error) {
-			const status = (error as { cause?: { response?: { status?: number } } }).cause?.response?.status;
-			return { status: 'Error', message: status ? `Received HTTP status code: ${status}` : (error as Error).message };
+			const status = (error as { cause?: { response?: { status?: number } } }).cause?.response
+				?.status;
+			return {
+				status: 'Error',
+				message: status ? `Received HTTP status code: ${status}` : (error as Error).message,
+			};
 		}
 		for (const rule of test.rules ?? []) {
 			if (rule.type !== 'responseSuccessBody') continue;
 			const json = response?.[0]?.[0]?.json ?? {};
-			if (json[rule.properties.key] === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+			if (json[rule.properties.key] === rule.properties.value)
+				return { status: 'Error', message: rule.properties.message };
 		}
 		return { status: 'OK', message: 'Connection successful!' };
 	}
@@ -405,7 +430,9 @@ export class Engine {
 			...spec.settings,
 		};
 		if (options.credentials !== null) {
-			this.credentialsHelper.credentials = options.credentials ? { runComfyApi: options.credentials } : {};
+			this.credentialsHelper.credentials = options.credentials
+				? { runComfyApi: options.credentials }
+				: {};
 		}
 		const workflow = new Workflow({
 			id: 'test-workflow',

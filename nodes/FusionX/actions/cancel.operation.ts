@@ -6,7 +6,8 @@ import { lookUpEach } from '../helpers/items';
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await lookUpEach(this, async (client, requestId) => {
 		const answer = await client.cancel(requestId);
-		const outcome = answer.outcome ?? (answer.status === 'cancelled' ? 'cancelled' : 'not_cancellable');
+		const outcome =
+			answer.outcome ?? (answer.status === 'cancelled' ? 'cancelled' : 'not_cancellable');
 		return {
 			json: {
 				requestId,

@@ -28,7 +28,8 @@ export const generationFields: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		required: true,
 		default: '',
-		placeholder: 'e.g. The camera slowly pushes in as she turns toward the window, hair moving in the wind',
+		placeholder:
+			'e.g. The camera slowly pushes in as she turns toward the window, hair moving in the wind',
 		description:
 			'What should happen in the video: the motion, the camera and the mood. The image sets the look; the prompt sets what moves.',
 		displayOptions: creating,
@@ -101,7 +102,11 @@ export const generationFields: INodeProperties[] = [
 		displayName: 'Frames per Second',
 		name: 'frameRate',
 		type: 'number',
-		typeOptions: { minValue: LIMITS.frameRate.min, maxValue: LIMITS.frameRate.max, numberPrecision: 0 },
+		typeOptions: {
+			minValue: LIMITS.frameRate.min,
+			maxValue: LIMITS.frameRate.max,
+			numberPrecision: 0,
+		},
 		default: 16,
 		description: `Playback speed (${LIMITS.frameRate.min}–${LIMITS.frameRate.max}). Higher is smoother and makes the video shorter for the same number of frames.`,
 		displayOptions: creating,
@@ -213,7 +218,8 @@ export const optionsField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
 			default: 5,
-			description: 'How many jobs are submitted at the same time; all submitted jobs are then waited for together',
+			description:
+				'How many jobs are submitted at the same time; all submitted jobs are then waited for together',
 			displayOptions: { show: { '/operation': [OPERATIONS.generate, OPERATIONS.submit] } },
 		},
 		{

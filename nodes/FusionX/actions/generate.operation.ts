@@ -4,13 +4,16 @@ import { abandonJobs, cancelOnExecutionStop, completeJobs } from '../helpers/com
 import { FIELDS } from '../helpers/input';
 import type { ItemResult } from '../helpers/items';
 import { finishItems, readApiInput, readEach, readOptions } from '../helpers/items';
-import { forgetFailedJobs, submitJobs } from '../helpers/submission';
+import { settleRememberedJobs, submitJobs } from '../helpers/submission';
 import { RunComfyClient } from '../transport';
 
 /** Submit every item's job, wait for all of them together, return one video per item. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = readOptions(this);
-	const { valid, invalid } = await readEach(this, async (itemIndex) => await readApiInput(this, itemIndex));
+	const { valid, invalid } = await readEach(
+		this,
+		async (itemIndex) => await readApiInput(this, itemIndex),
+	);
 	const results: ItemResult[] = [...invalid];
 	const inputs = valid.map(({ itemIndex, value }) => ({ itemIndex, input: value }));
 	if (inputs.length === 0) return finishItems(this, results);
@@ -19,7 +22,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const created = new Set<string>();
 	cancelOnExecutionStop(this, client, created);
 
-	const { submitted, failed } = await submitJobs(this, client, inputs, options.maxConcurrency, created);
+	const { submitted, failed } = await submitJobs(
+		this,
+		client,
+		inputs,
+		options.maxConcurrency,
+		created,
+	);
 	results.push(...failed);
 	const jobs = submitted.map(({ itemIndex, requestId, submittedAt }) => ({
 		itemIndex,
@@ -37,7 +46,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			})),
 		);
 	}
-	forgetFailedJobs(this, results);
+	settleRememberedJobs(this, results);
 	return finishItems(this, results);
 }
 
@@ -46,5 +55,9 @@ function redactImage(input: IDataObject): IDataObject {
 	const image = String(input[FIELDS.imageUrl.apiName]);
 	if (!image.startsWith('data:')) return input;
 	const kilobytes = Math.round((image.length * 3) / 4 / 1024);
-	return { ...input, [FIELDS.imageUrl.apiName]: `${image.slice(0, image.indexOf(','))},… (${kilobytes} KB from binary)` };
+	return {
+		...input,
+		[FIELDS.imageUrl.apiName]:
+			`${image.slice(0, image.indexOf(','))},… (${kilobytes} KB from binary)`,
+	};
 }

@@ -9,7 +9,10 @@ import * as getStatus from './getStatus.operation';
 import * as submit from './submit.operation';
 import * as waitForCompletion from './waitForCompletion.operation';
 
-const operations: Record<Operation, { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]> }> = {
+const operations: Record<
+	Operation,
+	{ execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]> }
+> = {
 	generate,
 	submit,
 	getStatus,
@@ -24,7 +27,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
-	if (this.getNode().retryOnFail && (operation === 'generate' || operation === 'submit')) {
+	const creates = operation === 'generate' || operation === 'submit';
+	if (this.getNode().retryOnFail && creates && typeof this.addExecutionHints === 'function') {
 		this.addExecutionHints({
 			type: 'warning',
 			location: 'outputPane',

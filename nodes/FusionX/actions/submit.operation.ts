@@ -9,12 +9,21 @@ import { RunComfyClient } from '../transport';
 /** Submit and return at once: the request id and the URLs to follow the job with. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = readOptions(this);
-	const { valid, invalid } = await readEach(this, async (itemIndex) => await readApiInput(this, itemIndex));
+	const { valid, invalid } = await readEach(
+		this,
+		async (itemIndex) => await readApiInput(this, itemIndex),
+	);
 	const results: ItemResult[] = [...invalid];
 	const inputs = valid.map(({ itemIndex, value }) => ({ itemIndex, input: value }));
 	if (inputs.length > 0) {
 		const client = await RunComfyClient.create(this);
-		const { submitted, failed } = await submitJobs(this, client, inputs, options.maxConcurrency, new Set());
+		const { submitted, failed } = await submitJobs(
+			this,
+			client,
+			inputs,
+			options.maxConcurrency,
+			new Set(),
+		);
 		results.push(...failed);
 		for (const { itemIndex, requestId, answer } of submitted) {
 			const input = inputs.find((entry) => entry.itemIndex === itemIndex)!.input;

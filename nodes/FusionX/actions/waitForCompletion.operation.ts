@@ -12,14 +12,20 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { valid, invalid } = await readEach(this, (itemIndex) => readRequestId(this, itemIndex));
 	const results: ItemResult[] = [...invalid];
 	const startedAt = Date.now();
-	const jobs: TrackedJob[] = valid.map(({ itemIndex, value }) => ({ itemIndex, requestId: value, startedAt }));
+	const jobs: TrackedJob[] = valid.map(({ itemIndex, value }) => ({
+		itemIndex,
+		requestId: value,
+		startedAt,
+	}));
 	const seen = new Set(jobs.map((job) => job.requestId));
 	if (jobs.length > 0) {
 		const client = await RunComfyClient.create(this);
 		cancelOnExecutionStop(this, client, seen);
 		results.push(...(await completeJobs(this, client, dedupe(jobs), options)));
 		// Items that repeat a request id get the same result as its first item.
-		for (const job of jobs.filter((job) => !results.some((result) => result.itemIndex === job.itemIndex))) {
+		for (const job of jobs.filter(
+			(job) => !results.some((result) => result.itemIndex === job.itemIndex),
+		)) {
 			const first = results.find((result) => result.requestId === job.requestId)!;
 			results.push({ ...first, itemIndex: job.itemIndex });
 		}

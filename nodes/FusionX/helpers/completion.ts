@@ -13,12 +13,22 @@ import { mapWithConcurrency } from './pool';
 const RESUME_HINT = 'Resume it with the Wait for Completion operation and this Request ID.';
 
 /** Cancels every job of this run on the server when the user stops the execution (best effort). */
-export function cancelOnExecutionStop(ctx: IExecuteFunctions, client: RunComfyClient, requestIds: Set<string>) {
+export function cancelOnExecutionStop(
+	ctx: IExecuteFunctions,
+	client: RunComfyClient,
+	requestIds: Set<string>,
+) {
+	// Older n8n versions have no cancellation hook; there the jobs simply run on.
+	if (typeof ctx.onExecutionCancellation !== 'function') return;
 	ctx.onExecutionCancellation(() => {
 		for (const requestId of requestIds) {
 			client.cancelDetached(requestId).then(
-				(answer) => ctx.logger.info(`RunComfy job ${requestId}: execution stopped, cancel answered ${answer.outcome ?? answer.status}`),
-				(error: Error) => ctx.logger.warn(`RunComfy job ${requestId}: cancel after stop failed: ${error.message}`),
+				(answer) =>
+					ctx.logger.info(
+						`RunComfy job ${requestId}: execution stopped, cancel answered ${answer.outcome ?? answer.status}`,
+					),
+				(error: Error) =>
+					ctx.logger.warn(`RunComfy job ${requestId}: cancel after stop failed: ${error.message}`),
 			);
 		}
 	});
@@ -55,20 +65,36 @@ async function toItemResult(
 ): Promise<ItemResult> {
 	const { itemIndex, requestId } = job;
 	const fail = (message: string, status?: string, description?: string) =>
-		failure(ctx, itemIndex, new NodeOperationError(ctx.getNode(), message, { itemIndex, description }), {
-			requestId,
-			status,
-		});
+		failure(
+			ctx,
+			itemIndex,
+			new NodeOperationError(ctx.getNode(), message, { itemIndex, description }),
+			{
+				requestId,
+				status,
+			},
+		);
 	switch (outcome.kind) {
 		case 'done': {
 			const json = { ...resultJson(requestId, outcome.answer, outcome.waitedMs), ...extraJson };
 			const urls = videoUrlsOf(outcome.answer.output);
-			if (!options.download) return { itemIndex, requestId, status: outcome.answer.status, item: { json } };
+			if (!options.download)
+				return { itemIndex, requestId, status: outcome.answer.status, item: { json } };
 			if (urls.length === 0) {
-				return fail('The job finished but its output has no video to download', outcome.answer.status, `Output: ${JSON.stringify(outcome.answer.output)}`);
+				return fail(
+					'The job finished but its output has no video to download',
+					outcome.answer.status,
+					`Output: ${JSON.stringify(outcome.answer.output)}`,
+				);
 			}
 			try {
-				const binary = await downloadVideos(ctx, client, requestId, urls, options.binaryPropertyName);
+				const binary = await downloadVideos(
+					ctx,
+					client,
+					requestId,
+					urls,
+					options.binaryPropertyName,
+				);
 				return { itemIndex, requestId, status: outcome.answer.status, item: { json, binary } };
 			} catch (error) {
 				return failure(ctx, itemIndex, error, {
@@ -127,7 +153,10 @@ export async function abandonJobs(
 ): Promise<ItemResult[]> {
 	const options = { ...readOptions(ctx), download: false };
 	return await Promise.all(
-		jobs.map(async (job) => await toItemResult(ctx, client, job, { kind: 'open', waitedMs: 0 }, options, {})),
+		jobs.map(
+			async (job) =>
+				await toItemResult(ctx, client, job, { kind: 'open', waitedMs: 0 }, options, {}),
+		),
 	);
 }
 
@@ -144,7 +173,17 @@ export async function completeJobs(
 		timeoutMs: options.timeoutMs,
 		stopOnFailure: !ctx.continueOnFail(),
 	});
-	return await mapWithConcurrency(jobs, options.maxConcurrency, async (job) =>
-		await toItemResult(ctx, client, job, outcomes.get(job.requestId)!, options, extraJson(job.itemIndex)),
+	return await mapWithConcurrency(
+		jobs,
+		options.maxConcurrency,
+		async (job) =>
+			await toItemResult(
+				ctx,
+				client,
+				job,
+				outcomes.get(job.requestId)!,
+				options,
+				extraJson(job.itemIndex),
+			),
 	);
 }

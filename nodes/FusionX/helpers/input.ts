@@ -60,7 +60,9 @@ function numeric(label: string, integer: boolean, min?: number, max?: number) {
 	const range = min !== undefined && max !== undefined ? ` between ${min} and ${max}` : '';
 	return z.preprocess(
 		(value) =>
-			typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value,
+			typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
+				? Number(value)
+				: value,
 		z.unknown().superRefine((value, ctx) => {
 			const shown = JSON.stringify(value) ?? String(value);
 			if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -84,8 +86,9 @@ function numeric(label: string, integer: boolean, min?: number, max?: number) {
 }
 
 function httpUrl(label: string) {
-	return z.string({ message: `${label} is required: the start frame as a public http(s) URL` }).superRefine(
-		(value, ctx) => {
+	return z
+		.string({ message: `${label} is required: the start frame as a public http(s) URL` })
+		.superRefine((value, ctx) => {
 			if (value.startsWith('data:image/')) return; // built by the node from binary input
 			let url: URL | undefined;
 			try {
@@ -99,8 +102,7 @@ function httpUrl(label: string) {
 					message: `${label} must be a public http(s) URL of the start frame, got ${JSON.stringify(value.slice(0, 100))}`,
 				});
 			}
-		},
-	);
+		});
 }
 
 /** The API's input, keyed as the API names it; messages name the fields as the UI shows them. */
@@ -110,14 +112,30 @@ export const apiInputSchema = z.object({
 		.trim()
 		.min(1, 'Prompt is required: describe the motion and scene to generate'),
 	[FIELDS.imageUrl.apiName]: httpUrl(FIELDS.imageUrl.label),
-	[FIELDS.resolution.apiName]: z.string({ message: `Resolution must be one of ${RESOLUTIONS.join(', ')}` }).refine((value) => (RESOLUTIONS as readonly string[]).includes(value), {
-		message: `Resolution must be one of ${RESOLUTIONS.join(', ')}`,
-	}),
+	[FIELDS.resolution.apiName]: z.preprocess(
+		// "1280x720" from a sheet means the one option of that size, "1280x720 (16:9)".
+		(value) =>
+			typeof value === 'string' && /^\s*\d+\s*x\s*\d+\s*$/i.test(value)
+				? (RESOLUTIONS.find((option) =>
+						option.startsWith(`${value.replace(/\s/g, '').toLowerCase()} `),
+					) ?? value)
+				: value,
+		z
+			.string({ message: `Resolution must be one of ${RESOLUTIONS.join(', ')}` })
+			.refine((value) => (RESOLUTIONS as readonly string[]).includes(value), {
+				message: `Resolution must be one of ${RESOLUTIONS.join(', ')}`,
+			}),
+	),
 	[FIELDS.numFrames.apiName]: numeric(FIELDS.numFrames.label, true).refine(
 		(value) => (NUM_FRAMES as readonly number[]).includes(value),
 		(value) => ({ message: `Number of Frames must be 81 or 141, got ${value}` }),
 	),
-	[FIELDS.frameRate.apiName]: numeric(FIELDS.frameRate.label, true, LIMITS.frameRate.min, LIMITS.frameRate.max),
+	[FIELDS.frameRate.apiName]: numeric(
+		FIELDS.frameRate.label,
+		true,
+		LIMITS.frameRate.min,
+		LIMITS.frameRate.max,
+	),
 	[FIELDS.seed.apiName]: numeric(FIELDS.seed.label, true),
 	[FIELDS.steps.apiName]: numeric(FIELDS.steps.label, true, LIMITS.steps.min, LIMITS.steps.max),
 	[FIELDS.guidanceScale.apiName]: numeric(

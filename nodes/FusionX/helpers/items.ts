@@ -60,13 +60,17 @@ async function imageFromBinary(ctx: IExecuteFunctions, itemIndex: number): Promi
 }
 
 /** The API body for one item, validated; throws a NodeOperationError naming the UI field. */
-export async function readApiInput(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function readApiInput(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<IDataObject> {
 	try {
 		const get = (name: string) => ctx.getNodeParameter(name, itemIndex, undefined);
 		const fromBinary = get('imageSource') === 'binary';
 		const fields = {} as FieldValues;
 		for (const name of Object.keys(FIELDS) as Array<keyof typeof FIELDS>) {
-			fields[name] = name === 'imageUrl' && fromBinary ? await imageFromBinary(ctx, itemIndex) : get(name);
+			fields[name] =
+				name === 'imageUrl' && fromBinary ? await imageFromBinary(ctx, itemIndex) : get(name);
 		}
 		return buildApiInput(fields, get('additionalInputs'));
 	} catch (error) {
@@ -103,7 +107,8 @@ export function readRequestId(ctx: IExecuteFunctions, itemIndex: number): string
 	if (!requestId) {
 		throw new NodeOperationError(ctx.getNode(), 'Request ID is required', {
 			itemIndex,
-			description: 'Pass the requestId that Submit Job or Generate Video returned, e.g. {{ $json.requestId }}.',
+			description:
+				'Pass the requestId that Submit Job or Generate Video returned, e.g. {{ $json.requestId }}.',
 		});
 	}
 	return requestId;
@@ -134,6 +139,7 @@ export function resultJson(requestId: string, answer: JobAnswer, waitedMs?: numb
 	json.createdAt = answer.created_at ?? null;
 	json.finishedAt = answer.finished_at ?? null;
 	if (waitedMs !== undefined) json.waitedSeconds = Math.round(waitedMs / 100) / 10;
+	if (answer.error) json.error = answer.error;
 	return json;
 }
 
@@ -176,13 +182,18 @@ export function failure(
 	let nodeError: NodeApiError | NodeOperationError;
 	if (error instanceof RunComfyError) {
 		nodeError = toNodeApiError(ctx.getNode(), error, { itemIndex, ...job });
-	} else if (error instanceof NodeOperationError || (error as NodeApiError)?.name === 'NodeApiError') {
+	} else if (
+		error instanceof NodeOperationError ||
+		(error as NodeApiError)?.name === 'NodeApiError'
+	) {
 		nodeError = error as NodeOperationError;
 	} else {
 		nodeError = new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 	}
 	if (job.requestId && !String(nodeError.description ?? '').includes(job.requestId)) {
-		nodeError.description = [nodeError.description, `Request ID: ${job.requestId}`].filter(Boolean).join(' ');
+		nodeError.description = [nodeError.description, `Request ID: ${job.requestId}`]
+			.filter(Boolean)
+			.join(' ');
 		nodeError.context.requestId = job.requestId;
 	}
 	return { itemIndex, error: nodeError, requestId: job.requestId, status: job.status };
@@ -200,13 +211,18 @@ export function finishItems(ctx: IExecuteFunctions, results: ItemResult[]): INod
 		const jobs = sorted
 			.filter((result) => result.requestId)
 			.map((result) => {
-				const state = result.error ? `failed${result.status ? `, ${result.status}` : ''}` : result.status ?? 'ok';
+				const state = result.error
+					? `failed${result.status ? `, ${result.status}` : ''}`
+					: (result.status ?? 'ok');
 				const video = result.item?.json.videoUrl ? `, ${result.item.json.videoUrl}` : '';
 				return `item ${result.itemIndex}: ${result.requestId} (${state}${video})`;
 			});
 		if (jobs.length > 0) {
-			error.description = `${error.description ?? ''} Jobs created in this run: ${jobs.join('; ')}.`.trim();
-			error.context.requestIds = sorted.filter((result) => result.requestId).map((result) => result.requestId);
+			error.description =
+				`${error.description ?? ''} Jobs created in this run: ${jobs.join('; ')}.`.trim();
+			error.context.requestIds = sorted
+				.filter((result) => result.requestId)
+				.map((result) => result.requestId);
 		}
 		throw error;
 	}

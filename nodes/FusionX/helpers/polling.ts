@@ -1,6 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { backoffDelay, toRunComfyError, type JobAnswer, type RunComfyClient, type RunComfyError } from '../transport';
+import {
+	backoffDelay,
+	toRunComfyError,
+	type JobAnswer,
+	type RunComfyClient,
+	type RunComfyError,
+} from '../transport';
 import { mapWithConcurrency } from './pool';
 
 /**
@@ -93,7 +99,12 @@ export async function waitForJobs(
 			const error = toRunComfyError(caught);
 			const now = Date.now();
 			if (!error.isTransient || job.failures + 1 >= MAX_CONSECUTIVE_FAILURES) {
-				settle(job, { kind: 'pollError', error, status: job.status, waitedMs: now - job.startedAt });
+				settle(job, {
+					kind: 'pollError',
+					error,
+					status: job.status,
+					waitedMs: now - job.startedAt,
+				});
 				return;
 			}
 			job.failures++;
@@ -107,7 +118,8 @@ export async function waitForJobs(
 		job.failures = 0;
 		const status = String(answer.status ?? '').toLowerCase();
 		if (status !== job.status || answer.queue_position !== job.queuePosition) {
-			const position = typeof answer.queue_position === 'number' ? ` at position ${answer.queue_position}` : '';
+			const position =
+				typeof answer.queue_position === 'number' ? ` at position ${answer.queue_position}` : '';
 			log(job, `${status || 'no status'}${position}`);
 		}
 		job.status = status;
@@ -121,7 +133,10 @@ export async function waitForJobs(
 			if (PENDING_STATUSES.has(status)) job.unknownPolls = 0;
 			const queued = status === 'in_queue';
 			job.interval = queued
-				? Math.min(job.interval * QUEUED_BACKOFF.factor, options.pollIntervalMs * QUEUED_BACKOFF.maxMultiple)
+				? Math.min(
+						job.interval * QUEUED_BACKOFF.factor,
+						options.pollIntervalMs * QUEUED_BACKOFF.maxMultiple,
+					)
 				: options.pollIntervalMs;
 			job.nextPollAt = now + job.interval;
 		} else {
@@ -139,16 +154,25 @@ export async function waitForJobs(
 		const due = [...open.values()].filter((job) => job.nextPollAt <= now);
 		await mapWithConcurrency(due, MAX_PARALLEL_POLLS, poll);
 
-		if (options.stopOnFailure && [...outcomes.values()].some((outcome) => outcome.kind !== 'done')) {
+		if (
+			options.stopOnFailure &&
+			[...outcomes.values()].some((outcome) => outcome.kind !== 'done')
+		) {
 			for (const job of open.values()) {
-				outcomes.set(job.requestId, { kind: 'open', status: job.status, waitedMs: Date.now() - job.startedAt });
+				outcomes.set(job.requestId, {
+					kind: 'open',
+					status: job.status,
+					waitedMs: Date.now() - job.startedAt,
+				});
 			}
 			break;
 		}
 		if (open.size === 0) break;
 
 		const wakeAt = Math.min(
-			...[...open.values()].map((job) => Math.min(job.nextPollAt, job.startedAt + options.timeoutMs)),
+			...[...open.values()].map((job) =>
+				Math.min(job.nextPollAt, job.startedAt + options.timeoutMs),
+			),
 		);
 		await client.pause(Math.max(wakeAt - Date.now(), 0));
 	}

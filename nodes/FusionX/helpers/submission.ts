@@ -44,8 +44,17 @@ function fingerprint(input: IDataObject): string {
 	return JSON.stringify(rest);
 }
 
-/** After the run: forget jobs that ended badly, so a retry submits those items afresh. */
-export function forgetFailedJobs(ctx: IExecuteFunctions, results: ItemResult[]) {
+/**
+ * After the run. n8n retries a node only when it throws, so after a run that does not throw the
+ * jobs are forgotten; otherwise only jobs that ended badly are, so a retry submits those afresh.
+ */
+export function settleRememberedJobs(ctx: IExecuteFunctions, results: ItemResult[]) {
+	const key = runKey(ctx);
+	const willThrow = !ctx.continueOnFail() && results.some((result) => result.error);
+	if (!willThrow) {
+		if (key) createdJobs.delete(key);
+		return;
+	}
 	const remembered = rememberedJobs(ctx);
 	for (const result of results) {
 		const ended = ['failed', 'cancelled', 'canceled'].includes(result.status ?? '');
@@ -80,18 +89,32 @@ export async function submitJobs(
 
 	await mapWithConcurrency(inputs, limit, async ({ itemIndex, input }) => {
 		if (stopOnFailure && failed.length > 0) return;
-		const earlier = remembered.get(itemIndex)?.fingerprint === fingerprint(input) ? remembered.get(itemIndex)!.requestId : undefined;
+		const earlier =
+			remembered.get(itemIndex)?.fingerprint === fingerprint(input)
+				? remembered.get(itemIndex)!.requestId
+				: undefined;
 		if (earlier) {
-			ctx.logger.info(`RunComfy job ${earlier} (item ${itemIndex}): reused from an earlier try of this node`);
+			ctx.logger.info(
+				`RunComfy job ${earlier} (item ${itemIndex}): reused from an earlier try of this node`,
+			);
 			created.add(earlier);
-			submitted.push({ itemIndex, requestId: earlier, answer: {}, submittedAt: Date.now(), reused: true });
+			submitted.push({
+				itemIndex,
+				requestId: earlier,
+				answer: {},
+				submittedAt: Date.now(),
+				reused: true,
+			});
 			return;
 		}
 		try {
 			const answer = await client.submit(input);
 			const requestId = answer.request_id;
 			if (!requestId) {
-				throw new RunComfyError('unexpected', `RunComfy accepted the job but sent no request_id: ${JSON.stringify(answer)}`);
+				throw new RunComfyError(
+					'unexpected',
+					`RunComfy accepted the job but sent no request_id: ${JSON.stringify(answer)}`,
+				);
 			}
 			remembered.set(itemIndex, { requestId, fingerprint: fingerprint(input) });
 			created.add(requestId);

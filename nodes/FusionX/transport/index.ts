@@ -136,7 +136,10 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 }
 
 export function backoffDelay(failures: number, retryAfterMs?: number): number {
-	const exponential = Math.min(RETRY.baseDelayMs * 2 ** Math.max(failures - 1, 0), RETRY.maxDelayMs);
+	const exponential = Math.min(
+		RETRY.baseDelayMs * 2 ** Math.max(failures - 1, 0),
+		RETRY.maxDelayMs,
+	);
 	return Math.max(exponential, retryAfterMs ?? 0);
 }
 
@@ -166,13 +169,17 @@ function errorFromAnswer(call: Call, httpCode: number, body: unknown, headers: I
 		(httpCode >= 500 ? 'server' : 'unexpected');
 	const retryAfterMs = parseRetryAfter(headers['retry-after']);
 	const reason = [apiMessage, describeDetail(answer.detail)].filter(Boolean).join(': ');
-	return new RunComfyError(kind, `RunComfy ${call} failed (HTTP ${httpCode}${errorCode ? `, ${errorCode}` : ''})${reason ? `: ${reason}` : ''}`, {
-		httpCode,
-		errorCode,
-		apiMessage,
-		detail: answer.detail,
-		retryAfterMs,
-	});
+	return new RunComfyError(
+		kind,
+		`RunComfy ${call} failed (HTTP ${httpCode}${errorCode ? `, ${errorCode}` : ''})${reason ? `: ${reason}` : ''}`,
+		{
+			httpCode,
+			errorCode,
+			apiMessage,
+			detail: answer.detail,
+			retryAfterMs,
+		},
+	);
 }
 
 function networkCodeOf(error: unknown): string | undefined {
@@ -198,13 +205,20 @@ export class RunComfyClient {
 
 	/** A paid job: retried only on 429 or when the connection was refused before anything was sent. */
 	async submit(input: IDataObject): Promise<JobAnswer> {
-		return await this.withRetries('submit', (error) => error.submitNotTaken, () =>
-			this.send('submit', 'POST', `/v1/models/${MODEL_ID}`, input),
+		return await this.withRetries(
+			'submit',
+			(error) => error.submitNotTaken,
+			() => this.send('submit', 'POST', `/v1/models/${MODEL_ID}`, input),
 		);
 	}
 
 	async status(requestId: string, retry = true): Promise<JobAnswer> {
-		return await this.idempotent('status', 'GET', `/v1/requests/${encodeURIComponent(requestId)}/status`, retry);
+		return await this.idempotent(
+			'status',
+			'GET',
+			`/v1/requests/${encodeURIComponent(requestId)}/status`,
+			retry,
+		);
 	}
 
 	/** Answers the job's status while it runs and the finished job (with its cost) once it ends. */
@@ -219,7 +233,12 @@ export class RunComfyClient {
 	}
 
 	async cancel(requestId: string): Promise<JobAnswer> {
-		return await this.idempotent('cancel', 'POST', `/v1/requests/${encodeURIComponent(requestId)}/cancel`, true);
+		return await this.idempotent(
+			'cancel',
+			'POST',
+			`/v1/requests/${encodeURIComponent(requestId)}/cancel`,
+			true,
+		);
 	}
 
 	/**
@@ -235,35 +254,54 @@ export class RunComfyClient {
 			helpers: ctx.helpers,
 			logger: ctx.logger,
 		} as unknown as IExecuteFunctions;
-		return await this.send('cancel', 'POST', `/v1/requests/${encodeURIComponent(requestId)}/cancel`, undefined, undefined, detached);
+		return await this.send(
+			'cancel',
+			'POST',
+			`/v1/requests/${encodeURIComponent(requestId)}/cancel`,
+			undefined,
+			undefined,
+			detached,
+		);
 	}
 
 	/** Opens the video as a stream; the file host is not RunComfy's API, so no token goes there. */
 	async openVideo(url: string): Promise<{ stream: unknown; mimeType?: string }> {
-		return await this.withRetries('result', (error) => error.isTransient, async () => {
-			let response: { body: unknown; headers: IDataObject; statusCode: number };
-			try {
-				response = (await this.ctx.helpers.httpRequest({
-					url,
-					method: 'GET',
-					encoding: 'stream',
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					timeout: 60_000,
-				})) as typeof response;
-			} catch (error) {
-				throw this.networkError('download', error);
-			}
-			if (response.statusCode < 200 || response.statusCode >= 300) {
-				(response.body as { destroy?: () => void })?.destroy?.();
-				const kind: ErrorKind = response.statusCode >= 500 || response.statusCode === 429 ? 'server' : 'unexpected';
-				throw new RunComfyError(kind, `Downloading the video failed (HTTP ${response.statusCode})`, {
-					httpCode: response.statusCode,
-				});
-			}
-			const type = response.headers['content-type'];
-			return { stream: response.body, mimeType: typeof type === 'string' ? type.split(';')[0] : undefined };
-		});
+		return await this.withRetries(
+			'result',
+			(error) => error.isTransient,
+			async () => {
+				let response: { body: unknown; headers: IDataObject; statusCode: number };
+				try {
+					response = (await this.ctx.helpers.httpRequest({
+						url,
+						method: 'GET',
+						encoding: 'stream',
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+						timeout: 60_000,
+					})) as typeof response;
+				} catch (error) {
+					throw this.networkError('download', error);
+				}
+				if (response.statusCode < 200 || response.statusCode >= 300) {
+					(response.body as { destroy?: () => void })?.destroy?.();
+					const kind: ErrorKind =
+						response.statusCode >= 500 || response.statusCode === 429 ? 'server' : 'unexpected';
+					throw new RunComfyError(
+						kind,
+						`Downloading the video failed (HTTP ${response.statusCode})`,
+						{
+							httpCode: response.statusCode,
+						},
+					);
+				}
+				const type = response.headers['content-type'];
+				return {
+					stream: response.body,
+					mimeType: typeof type === 'string' ? type.split(';')[0] : undefined,
+				};
+			},
+		);
 	}
 
 	private async idempotent(
@@ -298,7 +336,7 @@ export class RunComfyClient {
 
 	/** Sleeps, but wakes at once when the execution is stopped. */
 	async pause(ms: number): Promise<void> {
-		const signal = this.ctx.getExecutionCancelSignal();
+		const signal = this.ctx.getExecutionCancelSignal?.();
 		if (signal?.aborted) throw cancelled();
 		const woken = await sleep(ms, signal).then(
 			() => false,
@@ -308,7 +346,7 @@ export class RunComfyClient {
 	}
 
 	private networkError(call: Call | 'download', error: unknown): Error {
-		if (this.ctx.getExecutionCancelSignal()?.aborted) return cancelled();
+		if (this.ctx.getExecutionCancelSignal?.()?.aborted) return cancelled();
 		const networkCode = networkCodeOf(error);
 		// Plain words: n8n rewrites any message that contains a raw code such as ECONNREFUSED.
 		const text =
@@ -357,7 +395,12 @@ export class RunComfyClient {
 		}
 		const isObject = typeof answer === 'object' && answer !== null && !Array.isArray(answer);
 		// RunComfy sometimes answers an error with HTTP 200, so every body is checked.
-		if (statusCode < 200 || statusCode >= 300 || !isObject || (answer as IDataObject).error_code !== undefined) {
+		if (
+			statusCode < 200 ||
+			statusCode >= 300 ||
+			!isObject ||
+			(answer as IDataObject).error_code !== undefined
+		) {
 			throw errorFromAnswer(call, statusCode, answer, headers ?? {});
 		}
 		return answer as JobAnswer;
@@ -376,15 +419,18 @@ const GUIDANCE: Record<ErrorKind, { message: string; description: string }> = {
 	},
 	permission: {
 		message: 'RunComfy denied permission for this request',
-		description: 'The token is valid but may not use this model or request. Check your RunComfy plan and the token.',
+		description:
+			'The token is valid but may not use this model or request. Check your RunComfy plan and the token.',
 	},
 	unknownModel: {
 		message: 'RunComfy does not know the FusionX model id',
-		description: 'Check the Base URL in the RunComfy API credential; it should be https://model-api.runcomfy.net.',
+		description:
+			'Check the Base URL in the RunComfy API credential; it should be https://model-api.runcomfy.net.',
 	},
 	notFound: {
 		message: 'RunComfy does not know this request id',
-		description: 'The Request ID is wrong or has expired. Check the value passed to the Request ID field.',
+		description:
+			'The Request ID is wrong or has expired. Check the value passed to the Request ID field.',
 	},
 	invalidInput: {
 		message: 'RunComfy rejected the input',
