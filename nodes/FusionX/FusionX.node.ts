@@ -16,7 +16,8 @@ export class FusionX implements INodeType {
 		icon: { light: 'file:../../icons/runcomfy.svg', dark: 'file:../../icons/runcomfy.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle:
+			'={{ { generate: "Generate Video", submit: "Submit Job", getStatus: "Get Status", waitForCompletion: "Wait for Completion", getResult: "Get Result", cancel: "Cancel Job" }[$parameter["operation"]] }}',
 		description:
 			'Turn a still image and a prompt into a short video with RunComfy FusionX (Wan2.1-14B image-to-video)',
 		defaults: { name: 'RunComfy FusionX' },

@@ -78,6 +78,20 @@ describe('passing failures of status look-ups are survived', () => {
 		expect(second - first).toBeGreaterThanOrEqual(1900);
 	});
 
+	test('Retry-After on a successful answer is honoured too', async () => {
+		t.emulator.scriptNextJobs({ queueMs: 0, durationMs: 300 });
+		t.emulator.addFault({
+			route: 'result',
+			status: 200,
+			body: { status: 'in_progress' },
+			headers: { 'Retry-After': '2' },
+		});
+		const result = await t.run(t.generate());
+		expect(result.error).toBeUndefined();
+		const [first, second] = callsFor('result', jobIds()[0]).map((request) => request.at);
+		expect(second - first).toBeGreaterThanOrEqual(1900);
+	});
+
 	test('Retry-After given as an HTTP date is honoured', async () => {
 		const date = new Date(Date.now() + 2500).toUTCString();
 		t.emulator.addFault({ route: 'result', status: 503, headers: { 'Retry-After': date } });

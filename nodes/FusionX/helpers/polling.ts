@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	backoffDelay,
+	retryAfterOf,
 	toRunComfyError,
 	type JobAnswer,
 	type RunComfyClient,
@@ -138,7 +139,7 @@ export async function waitForJobs(
 						options.pollIntervalMs * QUEUED_BACKOFF.maxMultiple,
 					)
 				: options.pollIntervalMs;
-			job.nextPollAt = now + job.interval;
+			job.nextPollAt = now + Math.max(job.interval, retryAfterOf(answer) ?? 0);
 		} else {
 			settle(job, { kind: 'unknownStatus', status: status || 'missing', answer, waitedMs });
 		}

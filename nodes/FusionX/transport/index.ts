@@ -124,6 +124,13 @@ const NETWORK_PHRASES: Record<string, string> = {
 const RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 };
 const REQUEST_TIMEOUT_MS = { submit: 120_000, status: 30_000, result: 30_000, cancel: 30_000 };
 
+/** Retry-After on a successful answer: when the server wants to be asked again. */
+const retryAfterByAnswer = new WeakMap<JobAnswer, number>();
+
+export function retryAfterOf(answer: JobAnswer): number | undefined {
+	return retryAfterByAnswer.get(answer);
+}
+
 /** Retry-After is either seconds or an HTTP date. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
@@ -403,6 +410,8 @@ export class RunComfyClient {
 		) {
 			throw errorFromAnswer(call, statusCode, answer, headers ?? {});
 		}
+		const retryAfterMs = parseRetryAfter(headers?.['retry-after']);
+		if (retryAfterMs !== undefined) retryAfterByAnswer.set(answer as JobAnswer, retryAfterMs);
 		return answer as JobAnswer;
 	}
 }
