@@ -1,24 +1,26 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console */
 import { setUpEmulator } from '../harness/context';
-
-// This file reads n8n's info-level log, which the other test files keep quiet.
-process.env.N8N_LOG_LEVEL = 'info';
+import { Container, Logger } from '../harness/core-deps';
 
 const t = setUpEmulator({ queueMs: 300, durationMs: 300 });
 
 test("each job's transitions are logged through n8n's logger, without the token", async () => {
+	// The node logs through the logger n8n-core hands it; this one records what it is given.
+	const real = Container.get(Logger as never);
 	const lines: string[] = [];
-	const capture = (chunk: unknown) => void lines.push(String(chunk));
-	const spies = [
-		jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => capture(args.join(' '))),
-		jest
-			.spyOn(process.stdout, 'write')
-			.mockImplementation((chunk: unknown) => (capture(chunk), true)),
-	];
+	const record = (message: string, metadata?: unknown) =>
+		void lines.push(`${message} ${JSON.stringify(metadata ?? {})}`);
+	const recorder = {
+		error: record,
+		warn: record,
+		info: record,
+		debug: record,
+		scoped: () => recorder,
+	};
+	Container.set(Logger as never, recorder as never);
 	try {
 		await t.run(t.generate());
 	} finally {
-		for (const spy of spies) spy.mockRestore();
+		Container.set(Logger as never, real);
 	}
 	const id = [...t.emulator.jobs.keys()][0];
 	const mine = lines.filter((line) => line.includes(`RunComfy job ${id}`));

@@ -3,19 +3,15 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { abandonJobs, cancelOnExecutionStop, completeJobs } from '../helpers/completion';
 import { FIELDS } from '../helpers/input';
 import type { ItemResult } from '../helpers/items';
-import { finishItems, readApiInput, readEach, readOptions } from '../helpers/items';
+import { finishItems, readApiInputs, readOptions } from '../helpers/items';
 import { settleRememberedJobs, submitJobs } from '../helpers/submission';
 import { RunComfyClient } from '../transport';
 
 /** Submit every item's job, wait for all of them together, return one video per item. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = readOptions(this);
-	const { valid, invalid } = await readEach(
-		this,
-		async (itemIndex) => await readApiInput(this, itemIndex),
-	);
+	const { inputs, invalid } = await readApiInputs(this);
 	const results: ItemResult[] = [...invalid];
-	const inputs = valid.map(({ itemIndex, value }) => ({ itemIndex, input: value }));
 	if (inputs.length === 0) return finishItems(this, results);
 
 	const client = await RunComfyClient.create(this);

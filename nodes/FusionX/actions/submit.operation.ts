@@ -2,19 +2,15 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { FIELDS } from '../helpers/input';
 import type { ItemResult } from '../helpers/items';
-import { finishItems, readApiInput, readEach, readOptions } from '../helpers/items';
+import { finishItems, readApiInputs, readOptions } from '../helpers/items';
 import { submitJobs } from '../helpers/submission';
 import { RunComfyClient } from '../transport';
 
 /** Submit and return at once: the request id and the URLs to follow the job with. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = readOptions(this);
-	const { valid, invalid } = await readEach(
-		this,
-		async (itemIndex) => await readApiInput(this, itemIndex),
-	);
+	const { inputs, invalid } = await readApiInputs(this);
 	const results: ItemResult[] = [...invalid];
-	const inputs = valid.map(({ itemIndex, value }) => ({ itemIndex, input: value }));
 	if (inputs.length > 0) {
 		const client = await RunComfyClient.create(this);
 		const { submitted, failed } = await submitJobs(

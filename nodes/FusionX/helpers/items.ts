@@ -81,6 +81,15 @@ export async function readApiInput(
 	}
 }
 
+/** Every item's API input, validated before anything is submitted; bad items as results. */
+export async function readApiInputs(ctx: IExecuteFunctions) {
+	const { valid, invalid } = await readEach(
+		ctx,
+		async (itemIndex) => await readApiInput(ctx, itemIndex),
+	);
+	return { inputs: valid.map(({ itemIndex, value }) => ({ itemIndex, input: value })), invalid };
+}
+
 /**
  * Reads every item before any request, so bad input fails before anything is paid for. Without
  * Continue On Fail the first bad item stops the node; with it, bad items become error items.
