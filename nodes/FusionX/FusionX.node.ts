@@ -17,7 +17,7 @@ export class FusionX implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ { generate: "Generate Video", submit: "Submit Job", getStatus: "Get Status", waitForCompletion: "Wait for Completion", getResult: "Get Result", cancel: "Cancel Job" }[$parameter["operation"]] }}',
+			'={{ ({ generate: "Generate Video", submit: "Submit Job", getStatus: "Get Status", waitForCompletion: "Wait for Completion", getResult: "Get Result", cancel: "Cancel Job" })[$parameter["operation"]] }}',
 		description:
 			'Turn a still image and a prompt into a short video with RunComfy FusionX (Wan2.1-14B image-to-video)',
 		defaults: { name: 'RunComfy FusionX' },

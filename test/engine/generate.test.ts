@@ -1,4 +1,10 @@
+import type { INode } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { FusionX } from '../../nodes/FusionX/FusionX.node';
+import { LIMITS } from '../../nodes/FusionX/helpers/input';
 import { setUpEmulator } from '../harness/context';
+import { FUSIONX_TYPE } from '../harness/engine';
 
 const t = setUpEmulator();
 
@@ -151,5 +157,49 @@ describe('generate', () => {
 		const result = await t.run(t.generate());
 		expect(JSON.stringify(result.run.data)).not.toContain(t.emulator.token);
 		expect(t.submitted()[0].authorization).toBe(`Bearer ${t.emulator.token}`);
+	});
+});
+
+describe('node description', () => {
+	test('the subtitle names the operation as the UI does', () => {
+		const subtitle = new FusionX().description.subtitle!;
+		const names: Record<string, string> = {
+			generate: 'Generate Video',
+			submit: 'Submit Job',
+			cancel: 'Cancel Job',
+		};
+		for (const [operation, expected] of Object.entries(names)) {
+			const node: INode = {
+				id: '1',
+				name: 'FusionX',
+				type: FUSIONX_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { operation },
+			};
+			const workflow = new Workflow({
+				nodes: [node],
+				connections: {},
+				active: false,
+				nodeTypes: t.engine.nodeTypes,
+			});
+			expect(workflow.expression.getSimpleParameterValue(node, subtitle, 'internal', {})).toBe(
+				expected,
+			);
+		}
+	});
+
+	test('UI defaults and limits match the API schema', () => {
+		const fields = Object.fromEntries(
+			new FusionX().description.properties.map((property) => [property.name, property]),
+		);
+		expect(fields.resolution.default).toBe('720x480 (3:2)');
+		expect(fields.numFrames.default).toBe(81);
+		expect(fields.frameRate.default).toBe(LIMITS.frameRate.default);
+		expect(fields.steps.default).toBe(LIMITS.steps.default);
+		expect(fields.guidanceScale.default).toBe(LIMITS.guidanceScale.default);
+		expect(fields.shift.default).toBe(LIMITS.shift.default);
+		expect(fields.seed.default).toBe(-1);
+		expect(fields.steps.typeOptions).toMatchObject({ minValue: 6, maxValue: 20 });
 	});
 });

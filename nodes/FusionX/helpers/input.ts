@@ -29,12 +29,6 @@ export const LIMITS = {
 	shift: { min: 1, max: 15, default: 5 },
 } as const;
 
-export const DEFAULTS = {
-	resolution: '720x480 (3:2)',
-	numFrames: 81,
-	seed: -1,
-} as const;
-
 /** Documented for images; data URIs follow RunComfy's other endpoints (6 MiB). */
 export const MAX_DATA_URI_IMAGE_BYTES = 6 * 1024 * 1024;
 

@@ -1,0 +1,246 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/**
+ * Shared by test-n8n.ts and screenshots.ts: build and pack the package, install the tarball into a
+ * throwaway n8n user folder the way a user installs a community node by hand, render the test
+ * workflows, and run n8n's CLI with an environment that keeps it offline.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+import { run, type N8nInstall } from './install';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
+export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
+export const NODE_TYPE = 'n8n-nodes-runcomfy.fusionX';
+export const CREDENTIAL_TYPE = 'runComfyApi';
+export const CREDENTIAL_ID = 'rcEmulatorCred01';
+export const CREDENTIAL_NAME = 'RunComfy (emulator)';
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+export function elapsed(t0: number): string {
+	return `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+}
+
+export function makeTempDir(prefix: string): string {
+	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** `npm run build`, then `npm pack` into `destination`; returns the tarball's path. */
+export async function buildAndPack(destination: string): Promise<string> {
+	console.log('Building the package (npm run build) ...');
+	await run(npm, ['run', '--silent', 'build'], { cwd: REPO_ROOT, quiet: true }).catch(async () => {
+		// Run again with output shown, so the build error is visible.
+		await run(npm, ['run', 'build'], { cwd: REPO_ROOT });
+	});
+	fs.mkdirSync(destination, { recursive: true });
+	const before = new Set(fs.readdirSync(destination));
+	await run(npm, ['pack', '--silent', '--pack-destination', destination], { cwd: REPO_ROOT, quiet: true });
+	const tarball = fs.readdirSync(destination).find((name) => name.endsWith('.tgz') && !before.has(name));
+	if (!tarball) throw new Error(`npm pack wrote no tarball into ${destination}`);
+	console.log(`Packed ${tarball}`);
+	return path.join(destination, tarball);
+}
+
+/**
+ * A fresh N8N_USER_FOLDER with the tarball installed as a community node by hand:
+ * `npm install <tarball>` inside `<folder>/.n8n/nodes`.
+ */
+export async function makeUserFolder(tarball: string, prefix = 'runcomfy-n8n-'): Promise<string> {
+	const userFolder = makeTempDir(prefix);
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n',
+	);
+	console.log(`Installing the tarball into ${nodesDir} (npm install <tarball>) ...`);
+	await run(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+		cwd: nodesDir,
+		quiet: true,
+	});
+	const installed = path.join(nodesDir, 'node_modules', 'n8n-nodes-runcomfy', 'package.json');
+	if (!fs.existsSync(installed)) throw new Error(`the package did not land in ${installed}`);
+	return userFolder;
+}
+
+/** Environment for every n8n process: this user folder, offline, info logs, filesystem binary data. */
+export function n8nEnv(install: N8nInstall, userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	// Keep only the basics of the caller's environment: n8n reads many N8N_* and DB_* variables.
+	for (const key of ['HOME', 'LANG', 'TERM', 'TMPDIR', 'USER']) {
+		if (process.env[key] !== undefined) env[key] = process.env[key];
+	}
+	return {
+		...env,
+		PATH: `${path.dirname(install.node)}${path.delimiter}${process.env.PATH ?? ''}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'runcomfy-n8n-test-encryption-key',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_AI_ENABLED: 'false',
+		N8N_PUBLIC_API_DISABLED: 'true',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_REINSTALL_MISSING_PACKAGES: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_HOST: '127.0.0.1',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		EXTERNAL_FRONTEND_HOOKS_URLS: '',
+		N8N_GIT_NODE_DISABLE_BARE_REPOS: 'true',
+		DB_TYPE: 'sqlite',
+		GENERIC_TIMEZONE: 'UTC',
+		TZ: 'UTC',
+		NO_COLOR: '1',
+		...extra,
+	};
+}
+
+export interface CliResult {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+	stdout: string;
+	stderr: string;
+	ms: number;
+}
+
+/** Runs `n8n <args>` under Node 24 and collects its output. */
+export function runN8n(
+	install: N8nInstall,
+	args: string[],
+	env: NodeJS.ProcessEnv,
+	timeoutMs = 180_000,
+): Promise<CliResult> {
+	const t0 = Date.now();
+	return new Promise((resolve, reject) => {
+		const child = spawn(install.node, [install.n8nBin, ...args], {
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: process.platform !== 'win32',
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+		const timer = setTimeout(() => {
+			stderr += `\n[test] n8n ${args[0]} timed out after ${timeoutMs} ms; killed\n`;
+			killTree(child.pid);
+		}, timeoutMs);
+		child.on('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			killTree(child.pid); // the task runner child, if n8n left it behind
+			resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
+		});
+	});
+}
+
+/** Kills a process group started with `detached: true` (n8n and the task runner it spawned). */
+export function killTree(pid: number | undefined): void {
+	if (!pid) return;
+	try {
+		process.kill(-pid, 'SIGKILL');
+	} catch {
+		try {
+			process.kill(pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	}
+}
+
+/**
+ * The execution JSON `n8n execute --rawOutput` prints (through its logger, so possibly between log
+ * lines, and possibly followed by a crash on exit): the first top-level `{` … `}` block that parses.
+ */
+export function extractExecutionJson(output: string): Record<string, any> | undefined {
+	const lines = output.split(/\r?\n/);
+	for (let start = 0; start < lines.length; start++) {
+		if (lines[start] !== '{') continue;
+		for (let end = start + 1; end < lines.length; end++) {
+			if (lines[end] !== '}') continue;
+			try {
+				return JSON.parse(lines.slice(start, end + 1).join('\n')) as Record<string, any>;
+			} catch {
+				break;
+			}
+		}
+	}
+	return undefined;
+}
+
+/** Copies workflow JSON files into `outDir`, filling in the emulator's URL and the credential. */
+export function renderWorkflows(
+	files: string[],
+	outDir: string,
+	vars: { baseUrl: string; credentialId?: string; credentialName?: string },
+): Array<{ file: string; id: string; name: string; json: Record<string, any> }> {
+	fs.mkdirSync(outDir, { recursive: true });
+	return files.map((file) => {
+		const text = fs
+			.readFileSync(file, 'utf8')
+			.split('__EMULATOR__')
+			.join(vars.baseUrl)
+			.split('__CREDENTIAL_ID__')
+			.join(vars.credentialId ?? CREDENTIAL_ID);
+		const json = JSON.parse(text) as Record<string, any>;
+		// Point every FusionX node at the imported credential (examples may name another one).
+		for (const node of json.nodes as Array<Record<string, any>>) {
+			if (node.type === NODE_TYPE) {
+				node.credentials = {
+					[CREDENTIAL_TYPE]: {
+						id: vars.credentialId ?? CREDENTIAL_ID,
+						name: vars.credentialName ?? CREDENTIAL_NAME,
+					},
+				};
+			}
+		}
+		if (!json.id) json.id = path.basename(file, '.json').replace(/[^A-Za-z0-9]/g, '').slice(0, 21);
+		json.active = false;
+		const out = path.join(outDir, path.basename(file));
+		fs.writeFileSync(out, JSON.stringify(json, null, 2));
+		return { file, id: String(json.id), name: String(json.name), json };
+	});
+}
+
+export function writeCredentials(file: string, baseUrl: string, token: string): void {
+	fs.writeFileSync(
+		file,
+		JSON.stringify(
+			[
+				{
+					id: CREDENTIAL_ID,
+					name: CREDENTIAL_NAME,
+					type: CREDENTIAL_TYPE,
+					data: { apiToken: token, baseUrl },
+				},
+			],
+			null,
+			2,
+		),
+	);
+}
+
+export function jsonFiles(dir: string): string[] {
+	if (!fs.existsSync(dir)) return [];
+	return fs
+		.readdirSync(dir)
+		.filter((name) => name.endsWith('.json'))
+		.sort()
+		.map((name) => path.join(dir, name));
+}
