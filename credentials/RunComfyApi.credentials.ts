@@ -56,6 +56,15 @@ export class RunComfyApi implements ICredentialType {
 				type: 'responseSuccessBody',
 				properties: {
 					key: 'error_code',
+					value: undefined,
+					message:
+						'The Base URL does not answer like the RunComfy Model API: use https://model-api.runcomfy.net',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error_code',
 					value: 400004,
 					message: 'RunComfy rejected the API token: it is wrong or expired',
 				},

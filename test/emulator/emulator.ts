@@ -325,7 +325,8 @@ export class RunComfyEmulator {
 		record: RecordedRequest,
 		raw: Buffer | undefined,
 	): Promise<Reply> {
-		if (route === 'other') return apiError(404, 404000, 'Not found');
+		// An unknown path gets a bare 404 without a RunComfy error code (the web framework's answer).
+		if (route === 'other') return { status: 404, body: { detail: 'Not Found' } };
 		if (req.headers.authorization !== `Bearer ${this.token}`) {
 			return apiError(401, 400004, 'Invalid or expired API token');
 		}

@@ -263,3 +263,109 @@ describe('one failing item among many', () => {
 		).toEqual(['cancelled', 'cancelled']);
 	});
 });
+
+describe('what a second look found', () => {
+	test('Retry On Fail never resends a submit that may have reached RunComfy', async () => {
+		t.emulator.addFault({ route: 'submit', action: 'acceptThenReset' });
+		const result = await t.run(t.generate(), {
+			settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
+		});
+		expect(t.submitted()).toHaveLength(1);
+		expect(t.emulator.jobs.size).toBe(1);
+		expect(result.error?.message).toMatch(/may have created a job|Could not reach/);
+		expect(description(result.error)).toMatch(/check your RunComfy dashboard/);
+	});
+
+	test('Retry On Fail submits afresh an item whose queued job the node itself cancelled', async () => {
+		t.emulator.onSubmit = () => ({ queueMs: 60_000 });
+		t.emulator.addFault({
+			route: 'submit',
+			status: 400,
+			body: { error_code: 400002, error_message: 'Insufficient balance' },
+			every: 2,
+		});
+		const result = await t.run(
+			t.generate({ prompt: '={{ $json.p }}', options: { maxConcurrency: 1 } }),
+			{
+				items: [{ p: 'a' }, { p: 'b' }],
+				settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+			},
+		);
+		expect(result.error?.message).toMatch(/balance is too low/);
+		const prompts = t
+			.submitted()
+			.map((request) => (request.body as Record<string, string>)['600_prompt']);
+		expect(prompts).toEqual(['a', 'b', 'a', 'b']);
+		expect([...t.emulator.jobs.values()].map((job) => job.status)).toEqual([
+			'cancelled',
+			'cancelled',
+		]);
+	});
+
+	test('"Continue (using error output)" sends failed items to the error output with their request id', async () => {
+		t.emulator.onSubmit = (body) =>
+			(body as Record<string, string>)['600_prompt'] === 'bad'
+				? { outcome: 'failed', error: 'NSFW' }
+				: {};
+		const result = await t.run(t.generate({ prompt: '={{ $json.p }}' }), {
+			items: [{ p: 'good' }, { p: 'bad' }],
+			settings: { onError: 'continueErrorOutput' },
+		});
+		const [success, errors] = result.outputs;
+		expect(success).toHaveLength(1);
+		expect(success[0].json.videoUrl).toEqual(expect.any(String));
+		expect(errors).toHaveLength(1);
+		expect(errors[0].json).toMatchObject({
+			error: 'The RunComfy job failed: NSFW',
+			details: { requestId: expect.any(String), status: 'failed' },
+		});
+	});
+
+	test('Wait for Completion leaves the other jobs alone when one request id is wrong', async () => {
+		t.emulator.onSubmit = () => ({ queueMs: 60_000 });
+		const submitted = await t.run({ ...t.generate(), operation: 'submit' }, { items: [{}, {}] });
+		const ids = submitted.items.map((item) => item.json.requestId as string);
+		const result = await t.run(
+			{
+				operation: 'waitForCompletion',
+				requestId: '={{ $json.id }}',
+				options: { pollInterval: 0.1 },
+			},
+			{ items: [{ id: ids[0] }, { id: 'typo-id' }, { id: ids[1] }] },
+		);
+		expect(result.error?.message).toMatch(/does not know this request id/);
+		expect(t.emulator.count('cancel')).toBe(0);
+		expect(ids.map((id) => t.emulator.statusOf(id))).toEqual(['in_queue', 'in_queue']);
+	});
+
+	test('at the timeout a job gets one last look, so one that just finished is delivered', async () => {
+		t.emulator.scriptNextJobs({ queueMs: 0, durationMs: 600 });
+		const result = await t.run(t.generate({ options: { pollInterval: 30, timeout: 1 } }));
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.status).toBe('completed');
+		expect(t.emulator.count('result')).toBe(2);
+	});
+
+	test('a Base URL with a wrong path is named as such', async () => {
+		const credentials = { ...t.credentials(), baseUrl: `${t.emulator.baseUrl}/v1` };
+		expect(await t.engine.testCredential('runComfyApi', credentials)).toEqual({
+			status: 'Error',
+			message:
+				'The Base URL does not answer like the RunComfy Model API: use https://model-api.runcomfy.net',
+		});
+		const result = await t.run(t.generate(), { credentials });
+		expect(result.error?.message).toBe('RunComfy answered 404 Not Found for this URL');
+		expect(description(result.error)).toMatch(/Base URL/);
+	});
+
+	test('look-up errors list the request ids looked up, not "created"', async () => {
+		const submitted = await t.run({ ...t.generate(), operation: 'submit' });
+		const id = submitted.items[0].json.requestId as string;
+		const result = await t.run(
+			{ operation: 'getStatus', requestId: '={{ $json.id }}' },
+			{ items: [{ id }, { id: 'nope' }] },
+		);
+		expect(description(result.error)).toContain(`Request IDs in this run: item 0: ${id}`);
+		expect(description(result.error)).not.toMatch(/created/);
+	});
+});

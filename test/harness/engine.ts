@@ -270,6 +270,8 @@ export interface RunResult {
 	run: IRun;
 	/** The FusionX node's output items (first output), or [] when it failed. */
 	items: INodeExecutionData[];
+	/** Every output of the node (index 1 is the error output with "Continue (using error output)"). */
+	outputs: INodeExecutionData[][];
 	/** The workflow-level error, when the node failed. */
 	error?: IRun['data']['resultData']['error'];
 	hints: unknown[];
@@ -491,6 +493,7 @@ export class Engine {
 		return {
 			run,
 			items: taskData?.data?.main?.[0] ?? [],
+			outputs: (taskData?.data?.main ?? []).map((items) => items ?? []),
 			error: run.data.resultData.error,
 			hints: (taskData as { hints?: unknown[] } | undefined)?.hints ?? [],
 		};

@@ -36,7 +36,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	} else {
 		const inputOf = new Map(inputs.map(({ itemIndex, input }) => [itemIndex, input]));
 		results.push(
-			...(await completeJobs(this, client, jobs, options, (itemIndex) => {
+			...(await completeJobs(this, client, jobs, { ...options, cancelOpen: true }, (itemIndex) => {
 				const input = inputOf.get(itemIndex)!;
 				return { seed: input[FIELDS.seed.apiName], input: redactImage(input) };
 			})),

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { FIELDS } from '../helpers/input';
 import type { ItemResult } from '../helpers/items';
 import { finishItems, readApiInputs, readOptions } from '../helpers/items';
-import { submitJobs } from '../helpers/submission';
+import { settleRememberedJobs, submitJobs } from '../helpers/submission';
 import { RunComfyClient } from '../transport';
 
 /** Submit and return at once: the request id and the URLs to follow the job with. */
@@ -40,5 +40,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			});
 		}
 	}
+	settleRememberedJobs(this, results);
 	return finishItems(this, results);
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { cancelOnExecutionStop, completeJobs } from '../helpers/completion';
+import { completeJobs } from '../helpers/completion';
 import type { ItemResult } from '../helpers/items';
 import { finishItems, readEach, readOptions, readRequestId } from '../helpers/items';
 import type { TrackedJob } from '../helpers/polling';
@@ -17,11 +17,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		requestId: value,
 		startedAt,
 	}));
-	const seen = new Set(jobs.map((job) => job.requestId));
 	if (jobs.length > 0) {
 		const client = await RunComfyClient.create(this);
-		cancelOnExecutionStop(this, client, seen);
-		results.push(...(await completeJobs(this, client, dedupe(jobs), options)));
+		// These jobs were created elsewhere: a stop or another item's failure leaves them running.
+		results.push(
+			...(await completeJobs(this, client, dedupe(jobs), { ...options, cancelOpen: false })),
+		);
 		// Items that repeat a request id get the same result as its first item.
 		for (const job of jobs.filter(
 			(job) => !results.some((result) => result.itemIndex === job.itemIndex),

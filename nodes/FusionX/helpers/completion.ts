@@ -10,6 +10,11 @@ import { mapWithConcurrency } from './pool';
 
 /** Waiting for jobs and turning how each ended into an output item or an item error. */
 
+export interface CompletionOptions extends NodeOptions {
+	/** Cancel still-queued jobs when the run stops early: true for jobs this run created. */
+	cancelOpen: boolean;
+}
+
 const RESUME_HINT = 'Resume it with the Wait for Completion operation and this Request ID.';
 
 /** Cancels every job of this run on the server when the user stops the execution (best effort). */
@@ -34,14 +39,23 @@ export function cancelOnExecutionStop(
 	});
 }
 
-async function tryCancel(client: RunComfyClient, requestId: string): Promise<string> {
+async function tryCancel(
+	client: RunComfyClient,
+	requestId: string,
+): Promise<{ cancelled: boolean; text: string }> {
 	try {
 		const answer = await client.cancel(requestId);
 		return answer.outcome === 'cancelled' || answer.status === 'cancelled'
-			? 'It was still queued, so it was cancelled.'
-			: `It could not be cancelled (${answer.outcome ?? answer.status ?? 'no answer'}: a running job cannot be cancelled) and may still finish. ${RESUME_HINT}`;
+			? { cancelled: true, text: 'It was still queued, so it was cancelled.' }
+			: {
+					cancelled: false,
+					text: `It could not be cancelled (${answer.outcome ?? answer.status ?? 'no answer'}: a running job cannot be cancelled) and may still finish. ${RESUME_HINT}`,
+				};
 	} catch (error) {
-		return `Cancelling it failed (${(error as Error).message}); it may still be running. ${RESUME_HINT}`;
+		return {
+			cancelled: false,
+			text: `Cancelling it failed (${(error as Error).message}); it may still be running. ${RESUME_HINT}`,
+		};
 	}
 }
 
@@ -60,7 +74,7 @@ async function toItemResult(
 	client: RunComfyClient,
 	job: TrackedJob,
 	outcome: JobOutcome,
-	options: NodeOptions,
+	options: CompletionOptions,
 	extraJson: IDataObject,
 ): Promise<ItemResult> {
 	const { itemIndex, requestId } = job;
@@ -121,11 +135,11 @@ async function toItemResult(
 			const seconds = Math.round(options.timeoutMs / 1000);
 			const after = options.cancelOnTimeout
 				? await tryCancel(client, requestId)
-				: `It may still be running at RunComfy. ${RESUME_HINT}`;
+				: { cancelled: false, text: `It may still be running at RunComfy. ${RESUME_HINT}` };
 			return fail(
 				`The job did not finish within the timeout of ${seconds} s (last status: ${outcome.status ?? 'unknown'})`,
-				outcome.status,
-				after,
+				after.cancelled ? 'cancelled' : outcome.status,
+				after.text,
 			);
 		}
 		case 'pollError':
@@ -136,12 +150,20 @@ async function toItemResult(
 					? `Gave up after ${MAX_CONSECUTIVE_FAILURES} failed status checks in a row. ${RESUME_HINT}`
 					: undefined,
 			});
-		case 'open':
-			return fail(
-				'Stopped because another item failed',
-				outcome.status,
-				await tryCancel(client, requestId),
-			);
+		case 'open': {
+			// Jobs this run created are cancelled while queued; jobs it only resumed are left alone.
+			const after = options.cancelOpen
+				? await tryCancel(client, requestId)
+				: { cancelled: false, text: `It is still at RunComfy. ${RESUME_HINT}` };
+			return {
+				...fail(
+					'Stopped because another item failed',
+					after.cancelled ? 'cancelled' : outcome.status,
+					after.text,
+				),
+				secondary: true,
+			};
+		}
 	}
 }
 
@@ -151,7 +173,7 @@ export async function abandonJobs(
 	client: RunComfyClient,
 	jobs: TrackedJob[],
 ): Promise<ItemResult[]> {
-	const options = { ...readOptions(ctx), download: false };
+	const options = { ...readOptions(ctx), download: false, cancelOpen: true };
 	return await Promise.all(
 		jobs.map(
 			async (job) =>
@@ -165,7 +187,7 @@ export async function completeJobs(
 	ctx: IExecuteFunctions,
 	client: RunComfyClient,
 	jobs: TrackedJob[],
-	options: NodeOptions,
+	options: CompletionOptions,
 	extraJson: (itemIndex: number) => IDataObject = () => ({}),
 ): Promise<ItemResult[]> {
 	const outcomes = await waitForJobs(ctx, client, jobs, {

@@ -180,6 +180,8 @@ export interface ItemResult {
 	error?: NodeApiError | NodeOperationError;
 	requestId?: string;
 	status?: string;
+	/** Failed only because another item did: the other item's error is the one to report. */
+	secondary?: boolean;
 }
 
 export function failure(
@@ -212,11 +214,15 @@ export function failure(
  * Output items in input order. A failed item becomes an error item under Continue On Fail;
  * otherwise the first failure is thrown, listing every job this run created so none is lost.
  */
-export function finishItems(ctx: IExecuteFunctions, results: ItemResult[]): INodeExecutionData[] {
+export function finishItems(
+	ctx: IExecuteFunctions,
+	results: ItemResult[],
+	jobsLabel = 'Jobs created in this run',
+): INodeExecutionData[] {
 	const sorted = [...results].sort((a, b) => a.itemIndex - b.itemIndex);
 	const failed = sorted.filter((result) => result.error);
 	if (failed.length > 0 && !ctx.continueOnFail()) {
-		const error = failed[0].error!;
+		const error = (failed.find((result) => !result.secondary) ?? failed[0]).error!;
 		const jobs = sorted
 			.filter((result) => result.requestId)
 			.map((result) => {
@@ -227,8 +233,7 @@ export function finishItems(ctx: IExecuteFunctions, results: ItemResult[]): INod
 				return `item ${result.itemIndex}: ${result.requestId} (${state}${video})`;
 			});
 		if (jobs.length > 0) {
-			error.description =
-				`${error.description ?? ''} Jobs created in this run: ${jobs.join('; ')}.`.trim();
+			error.description = `${error.description ?? ''} ${jobsLabel}: ${jobs.join('; ')}.`.trim();
 			error.context.requestIds = sorted
 				.filter((result) => result.requestId)
 				.map((result) => result.requestId);
@@ -238,10 +243,16 @@ export function finishItems(ctx: IExecuteFunctions, results: ItemResult[]): INod
 	return sorted.map((result) => {
 		if (result.item) return { ...result.item, pairedItem: { item: result.itemIndex } };
 		const error = result.error!;
-		const json: IDataObject = { error: error.message };
-		if (error.description) json.description = error.description;
-		if (result.requestId) json.requestId = result.requestId;
-		if (result.status) json.status = result.status;
+		const details: IDataObject = {};
+		if (error.description) details.description = error.description;
+		if (result.requestId) details.requestId = result.requestId;
+		if (result.status) details.status = result.status;
+		// n8n sends an item to the error output only when its json holds nothing but error,
+		// message and details; for the regular output the fields stay at the top.
+		const json: IDataObject =
+			ctx.getNode().onError === 'continueErrorOutput'
+				? { error: error.message, details }
+				: { error: error.message, ...details };
 		return { json, pairedItem: { item: result.itemIndex } };
 	});
 }
@@ -271,5 +282,5 @@ export async function lookUpEach(
 			return failure(ctx, itemIndex, error, { requestId });
 		}
 	});
-	return finishItems(ctx, results);
+	return finishItems(ctx, results, 'Request IDs in this run');
 }

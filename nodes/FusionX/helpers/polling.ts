@@ -55,6 +55,7 @@ interface JobState extends TrackedJob {
 	unknownPolls: number;
 	status?: string;
 	queuePosition?: number;
+	finalPoll?: boolean;
 }
 
 function hasVideo(answer: JobAnswer): boolean {
@@ -148,12 +149,19 @@ export async function waitForJobs(
 	while (open.size > 0) {
 		const now = Date.now();
 		for (const job of open.values()) {
-			if (now - job.startedAt >= options.timeoutMs) {
-				settle(job, { kind: 'timedOut', status: job.status, waitedMs: now - job.startedAt });
+			// At the deadline each job gets one last look, so a job that just finished is not lost.
+			if (!job.finalPoll && now - job.startedAt >= options.timeoutMs) {
+				job.finalPoll = true;
+				job.nextPollAt = now;
 			}
 		}
 		const due = [...open.values()].filter((job) => job.nextPollAt <= now);
 		await mapWithConcurrency(due, MAX_PARALLEL_POLLS, poll);
+		for (const job of due) {
+			if (job.finalPoll && open.has(job.requestId)) {
+				settle(job, { kind: 'timedOut', status: job.status, waitedMs: Date.now() - job.startedAt });
+			}
+		}
 
 		if (
 			options.stopOnFailure &&

@@ -46,6 +46,7 @@ export type ErrorKind =
 	| 'server'
 	| 'network'
 	| 'cancelled'
+	| 'badUrl'
 	| 'unexpected';
 
 const KIND_BY_ERROR_CODE: Record<string, ErrorKind> = {
@@ -172,6 +173,8 @@ function errorFromAnswer(call: Call, httpCode: number, body: unknown, headers: I
 				: undefined;
 	const kind =
 		(errorCode && KIND_BY_ERROR_CODE[errorCode]) ||
+		// A bare 404 (no RunComfy error code) means the URL is wrong, not the request id.
+		(httpCode === 404 && !errorCode ? 'badUrl' : undefined) ||
 		KIND_BY_HTTP_STATUS[httpCode] ||
 		(httpCode >= 500 ? 'server' : 'unexpected');
 	const retryAfterMs = parseRetryAfter(headers['retry-after']);
@@ -286,6 +289,8 @@ export class RunComfyClient {
 						returnFullResponse: true,
 						ignoreHttpStatusErrors: true,
 						timeout: 60_000,
+						// Plain httpRequest is not tied to the execution, so Stop must reach it explicitly.
+						abortSignal: this.ctx.getExecutionCancelSignal?.(),
 					})) as typeof response;
 				} catch (error) {
 					throw this.networkError('download', error);
@@ -457,6 +462,11 @@ const GUIDANCE: Record<ErrorKind, { message: string; description: string }> = {
 	network: {
 		message: 'Could not reach RunComfy',
 		description: 'Check the network and the Base URL in the RunComfy API credential.',
+	},
+	badUrl: {
+		message: 'RunComfy answered 404 Not Found for this URL',
+		description:
+			'Check the Base URL in the RunComfy API credential: it should be https://model-api.runcomfy.net, without a path.',
 	},
 	cancelled: {
 		message: 'The execution was stopped',
