@@ -32,6 +32,7 @@ export class FusionX implements INodeType {
 				type: 'info',
 				location: 'ndv',
 				whenToDisplay: 'beforeExecution',
+				displayCondition: '={{ ["generate", "submit"].includes($parameter["operation"]) }}',
 			},
 		],
 		properties: [

@@ -5,11 +5,16 @@
  * workflows, and run n8n's CLI with an environment that keeps it offline.
  */
 import { spawn } from 'child_process';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 import { run, type N8nInstall } from './install';
+
+/** Parsed JSON from n8n (workflows, execution data): deliberately loose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
@@ -66,6 +71,13 @@ export async function makeUserFolder(tarball: string, prefix = 'runcomfy-n8n-'):
 	return userFolder;
 }
 
+/** One random key per throwaway user folder (kept in it, so every n8n run on the folder agrees). */
+function instanceKey(userFolder: string): string {
+	const file = path.join(userFolder, '.runcomfy-instance-key');
+	if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(24).toString('hex'));
+	return fs.readFileSync(file, 'utf8');
+}
+
 /** Environment for every n8n process: this user folder, offline, info logs, filesystem binary data. */
 export function n8nEnv(install: N8nInstall, userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
@@ -77,7 +89,7 @@ export function n8nEnv(install: N8nInstall, userFolder: string, extra: NodeJS.Pr
 		...env,
 		PATH: `${path.dirname(install.node)}${path.delimiter}${process.env.PATH ?? ''}`,
 		N8N_USER_FOLDER: userFolder,
-		N8N_ENCRYPTION_KEY: 'runcomfy-n8n-test-encryption-key',
+		N8N_ENCRYPTION_KEY: instanceKey(userFolder),
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
 		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
@@ -91,6 +103,11 @@ export function n8nEnv(install: N8nInstall, userFolder: string, extra: NodeJS.Pr
 		N8N_AI_ENABLED: 'false',
 		N8N_PUBLIC_API_DISABLED: 'true',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		// Said explicitly: n8n warns that its default turns to false (unverified packages stop loading).
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		// Modules that only fetch from api.n8n.io (the network is closed).
+		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_REINSTALL_MISSING_PACKAGES: 'false',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
@@ -125,6 +142,8 @@ export function runN8n(
 ): Promise<CliResult> {
 	const t0 = Date.now();
 	return new Promise((resolve, reject) => {
+		// The test harness, not the node: it starts the real n8n CLI.
+		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
 		const child = spawn(install.node, [install.n8nBin, ...args], {
 			env,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -168,14 +187,14 @@ export function killTree(pid: number | undefined): void {
  * The execution JSON `n8n execute --rawOutput` prints (through its logger, so possibly between log
  * lines, and possibly followed by a crash on exit): the first top-level `{` … `}` block that parses.
  */
-export function extractExecutionJson(output: string): Record<string, any> | undefined {
+export function extractExecutionJson(output: string): Json | undefined {
 	const lines = output.split(/\r?\n/);
 	for (let start = 0; start < lines.length; start++) {
 		if (lines[start] !== '{') continue;
 		for (let end = start + 1; end < lines.length; end++) {
 			if (lines[end] !== '}') continue;
 			try {
-				return JSON.parse(lines.slice(start, end + 1).join('\n')) as Record<string, any>;
+				return JSON.parse(lines.slice(start, end + 1).join('\n')) as Json;
 			} catch {
 				break;
 			}
@@ -188,8 +207,8 @@ export function extractExecutionJson(output: string): Record<string, any> | unde
 export function renderWorkflows(
 	files: string[],
 	outDir: string,
-	vars: { baseUrl: string; credentialId?: string; credentialName?: string },
-): Array<{ file: string; id: string; name: string; json: Record<string, any> }> {
+	vars: { baseUrl: string; credentialId?: string; credentialName?: string; shortenWaits?: boolean },
+): Array<{ file: string; id: string; name: string; json: Json }> {
 	fs.mkdirSync(outDir, { recursive: true });
 	return files.map((file) => {
 		const text = fs
@@ -198,9 +217,9 @@ export function renderWorkflows(
 			.join(vars.baseUrl)
 			.split('__CREDENTIAL_ID__')
 			.join(vars.credentialId ?? CREDENTIAL_ID);
-		const json = JSON.parse(text) as Record<string, any>;
+		const json = JSON.parse(text) as Json;
 		// Point every FusionX node at the imported credential (examples may name another one).
-		for (const node of json.nodes as Array<Record<string, any>>) {
+		for (const node of json.nodes as Array<Json>) {
 			if (node.type === NODE_TYPE) {
 				node.credentials = {
 					[CREDENTIAL_TYPE]: {
@@ -208,6 +227,15 @@ export function renderWorkflows(
 						name: vars.credentialName ?? CREDENTIAL_NAME,
 					},
 				};
+			}
+		}
+		// `n8n execute` does not resume long waits (the execution stays "waiting"); waits under a
+		// minute run in-process, so a test copy waits 1 second instead.
+		if (vars.shortenWaits) {
+			for (const node of json.nodes as Array<Json>) {
+				if (node.type === 'n8n-nodes-base.wait') {
+					node.parameters = { ...node.parameters, resume: 'timeInterval', amount: 1, unit: 'seconds' };
+				}
 			}
 		}
 		if (!json.id) json.id = path.basename(file, '.json').replace(/[^A-Za-z0-9]/g, '').slice(0, 21);
@@ -218,14 +246,14 @@ export function renderWorkflows(
 	});
 }
 
-export function writeCredentials(file: string, baseUrl: string, token: string): void {
+export function writeCredentials(file: string, baseUrl: string, token: string, name = CREDENTIAL_NAME): void {
 	fs.writeFileSync(
 		file,
 		JSON.stringify(
 			[
 				{
 					id: CREDENTIAL_ID,
-					name: CREDENTIAL_NAME,
+					name,
 					type: CREDENTIAL_TYPE,
 					data: { apiToken: token, baseUrl },
 				},
@@ -243,4 +271,79 @@ export function jsonFiles(dir: string): string[] {
 		.filter((name) => name.endsWith('.json'))
 		.sort()
 		.map((name) => path.join(dir, name));
+}
+
+export interface N8nServer {
+	url: string;
+	/** everything n8n printed so far */
+	log: () => string;
+	stop: () => Promise<void>;
+}
+
+/** `n8n start` on 127.0.0.1:port; resolves once /healthz answers 200. */
+export async function startN8nServer(
+	install: N8nInstall,
+	env: NodeJS.ProcessEnv,
+	port: number,
+	timeoutMs = 180_000,
+): Promise<N8nServer> {
+	const url = `http://127.0.0.1:${port}`;
+	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
+	const child = spawn(install.node, [install.n8nBin, 'start'], {
+		env: { ...env, N8N_PORT: String(port), N8N_EDITOR_BASE_URL: `${url}/` },
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: process.platform !== 'win32',
+	});
+	let output = '';
+	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+	child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+	let exited = false;
+	const exit = new Promise<void>((resolve) =>
+		child.on('exit', () => {
+			exited = true;
+			resolve();
+		}),
+	);
+	const stop = async () => {
+		if (!exited) {
+			child.kill('SIGTERM');
+			await Promise.race([exit, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+		}
+		killTree(child.pid);
+	};
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (exited) throw new Error(`n8n start exited early:\n${output.split('\n').slice(-40).join('\n')}`);
+		try {
+			const res = await fetch(`${url}/healthz`);
+			if (res.ok) return { url, log: () => output, stop };
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	await stop();
+	throw new Error(`n8n did not become healthy within ${timeoutMs} ms:\n${output.split('\n').slice(-40).join('\n')}`);
+}
+
+/** Creates the instance owner; n8n answers 404 on this route while it is still starting. */
+export async function setupOwner(
+	url: string,
+	owner: { email: string; password: string; firstName: string; lastName: string },
+	timeoutMs = 60_000,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let last = '';
+	while (Date.now() < deadline) {
+		const res = await fetch(`${url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(owner),
+		}).catch((error: Error) => ({ ok: false, status: 0, text: async () => error.message }));
+		if (res.ok) return;
+		last = `${res.status} ${(await res.text()).slice(0, 300)}`;
+		if (res.status !== 404 && res.status !== 0 && res.status !== 503) break;
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+	}
+	throw new Error(`owner setup failed: ${last}`);
 }

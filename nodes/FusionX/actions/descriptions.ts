@@ -90,12 +90,10 @@ export const generationFields: INodeProperties[] = [
 		displayName: 'Number of Frames',
 		name: 'numFrames',
 		type: 'options',
-		options: NUM_FRAMES.map((value) => ({
-			name: `${value} Frames (About ${Math.round(value / 16)} s at 16 Fps)`,
-			value,
-		})),
+		options: NUM_FRAMES.map((value) => ({ name: `${value} Frames`, value })),
 		default: 81,
-		description: 'Length of the video in frames; divide by Frames per Second for seconds',
+		description:
+			'Length of the video in frames; divide by Frames per Second for seconds (81 frames at 16 per second is about 5 s, 141 about 9 s)',
 		displayOptions: creating,
 	},
 	{
