@@ -26,10 +26,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		created,
 	);
 	results.push(...failed);
-	const jobs = submitted.map(({ itemIndex, requestId, submittedAt }) => ({
+	const jobs = submitted.map(({ itemIndex, requestId, submittedAt, reused }) => ({
 		itemIndex,
 		requestId,
 		startedAt: submittedAt,
+		justSubmitted: !reused,
 	}));
 	if (failed.length > 0 && !this.continueOnFail()) {
 		results.push(...(await abandonJobs(this, client, jobs)));

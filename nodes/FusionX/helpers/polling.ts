@@ -18,10 +18,12 @@ import { mapWithConcurrency } from './pool';
 export const SUCCESS_STATUSES = new Set(['completed', 'succeeded']);
 const PENDING_STATUSES = new Set(['in_queue', 'in_progress']);
 /** Passing failures tolerated in a row before a job is given up on. */
-export const MAX_CONSECUTIVE_FAILURES = 5;
+export const MAX_CONSECUTIVE_FAILURES = 10;
 /** An undocumented status is polled a few more times, then reported: never looped on forever. */
 const MAX_UNKNOWN_STATUS_POLLS = 3;
-const MAX_PARALLEL_POLLS = 10;
+const MAX_PARALLEL_POLLS = 20;
+/** After a failed status check the next waits 1.5 times longer, from one poll interval. */
+const FAILURE_BACKOFF_FACTOR = 1.5;
 /** While queued, polls slow down gently up to this multiple of the poll interval. */
 const QUEUED_BACKOFF = { factor: 1.25, maxMultiple: 2 };
 
@@ -30,6 +32,8 @@ export interface TrackedJob {
 	requestId: string;
 	/** When the wait for this job began (submit time for `generate`). */
 	startedAt: number;
+	/** Submitted by this run a moment ago: the first look waits one poll interval. */
+	justSubmitted?: boolean;
 }
 
 export type JobOutcome =
@@ -78,7 +82,8 @@ export async function waitForJobs(
 	for (const job of jobs) {
 		open.set(job.requestId, {
 			...job,
-			nextPollAt: Date.now(),
+			// A job just submitted cannot be done yet; a resumed one may be.
+			nextPollAt: job.justSubmitted ? job.startedAt + options.pollIntervalMs : Date.now(),
 			interval: options.pollIntervalMs,
 			failures: 0,
 			unknownPolls: 0,
@@ -110,7 +115,12 @@ export async function waitForJobs(
 				return;
 			}
 			job.failures++;
-			const delay = backoffDelay(job.failures, error.details.retryAfterMs);
+			const delay = backoffDelay(
+				job.failures,
+				error.details.retryAfterMs,
+				options.pollIntervalMs,
+				FAILURE_BACKOFF_FACTOR,
+			);
 			job.nextPollAt = now + Math.max(delay, job.interval);
 			log(job, `status check failed (${error.message}); next try in ${Math.round(delay / 1000)} s`);
 			return;

@@ -143,12 +143,15 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	return Math.min(Math.max(date - now, 0), RETRY.maxRetryAfterMs);
 }
 
-export function backoffDelay(failures: number, retryAfterMs?: number): number {
-	const exponential = Math.min(
-		RETRY.baseDelayMs * 2 ** Math.max(failures - 1, 0),
-		RETRY.maxDelayMs,
-	);
-	return Math.max(exponential, retryAfterMs ?? 0);
+/** The server's Retry-After when it gave one (it knows best), else exponential backoff. */
+export function backoffDelay(
+	failures: number,
+	retryAfterMs?: number,
+	baseMs: number = RETRY.baseDelayMs,
+	factor = 2,
+): number {
+	if (retryAfterMs !== undefined) return retryAfterMs;
+	return Math.min(baseMs * factor ** Math.max(failures - 1, 0), RETRY.maxDelayMs);
 }
 
 function describeDetail(detail: unknown): string {
