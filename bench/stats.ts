@@ -8,17 +8,9 @@ import path from 'node:path';
 export const JOB_MEAN_MS = 4000;
 export const JOB_SPREAD = 0.2;
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same durations to every contender. */
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { mulberry32 } from '../test/emulator/emulator';
+
+export { mulberry32 };
 
 /** N job durations around the mean; the same (n, run) always gives the same list. */
 export function jobDurations(n: number, run: number, meanMs = JOB_MEAN_MS): number[] {
@@ -76,15 +68,24 @@ export function describeMachine(): Machine {
 /** A plain-text table: the first row is the header; numbers are right-aligned. */
 export function table(rows: Array<Array<string | number>>): string {
 	const cells = rows.map((row) => row.map(String));
-	const widths = cells[0].map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+	const widths = cells[0].map((_, column) =>
+		Math.max(...cells.map((row) => (row[column] ?? '').length)),
+	);
 	const line = (row: string[]) =>
 		row
 			.map((cell, column) =>
-				/^[-+]?[\d.,]+( ?[%×a-zA-Z/]+)?$|^×/.test(cell) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+				/^[-+]?[\d.,]+( ?[%×a-zA-Z/]+)?$|^×/.test(cell)
+					? cell.padStart(widths[column])
+					: cell.padEnd(widths[column]),
 			)
 			.join('  ')
 			.trimEnd();
-	return [line(cells[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(line)].join('\n');
+	return [
+		line(cells[0]),
+		widths.map((width) => '-'.repeat(width)).join('  '),
+		...cells.slice(1).map(line),
+	].join('\n');
 }
 
-export const fixed = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+export const fixed = (value: number, digits = 2): string =>
+	Number.isFinite(value) ? value.toFixed(digits) : '–';

@@ -7,6 +7,7 @@
 import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
@@ -42,8 +43,13 @@ export async function buildAndPack(destination: string): Promise<string> {
 	});
 	fs.mkdirSync(destination, { recursive: true });
 	const before = new Set(fs.readdirSync(destination));
-	await run(npm, ['pack', '--silent', '--pack-destination', destination], { cwd: REPO_ROOT, quiet: true });
-	const tarball = fs.readdirSync(destination).find((name) => name.endsWith('.tgz') && !before.has(name));
+	await run(npm, ['pack', '--silent', '--pack-destination', destination], {
+		cwd: REPO_ROOT,
+		quiet: true,
+	});
+	const tarball = fs
+		.readdirSync(destination)
+		.find((name) => name.endsWith('.tgz') && !before.has(name));
 	if (!tarball) throw new Error(`npm pack wrote no tarball into ${destination}`);
 	console.log(`Packed ${tarball}`);
 	return path.join(destination, tarball);
@@ -79,7 +85,11 @@ function instanceKey(userFolder: string): string {
 }
 
 /** Environment for every n8n process: this user folder, offline, info logs, filesystem binary data. */
-export function n8nEnv(install: N8nInstall, userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function n8nEnv(
+	install: N8nInstall,
+	userFolder: string,
+	extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	// Keep only the basics of the caller's environment: n8n reads many N8N_* and DB_* variables.
 	for (const key of ['HOME', 'LANG', 'TERM', 'TMPDIR', 'USER']) {
@@ -234,11 +244,20 @@ export function renderWorkflows(
 		if (vars.shortenWaits) {
 			for (const node of json.nodes as Array<Json>) {
 				if (node.type === 'n8n-nodes-base.wait') {
-					node.parameters = { ...node.parameters, resume: 'timeInterval', amount: 1, unit: 'seconds' };
+					node.parameters = {
+						...node.parameters,
+						resume: 'timeInterval',
+						amount: 1,
+						unit: 'seconds',
+					};
 				}
 			}
 		}
-		if (!json.id) json.id = path.basename(file, '.json').replace(/[^A-Za-z0-9]/g, '').slice(0, 21);
+		if (!json.id)
+			json.id = path
+				.basename(file, '.json')
+				.replace(/[^A-Za-z0-9]/g, '')
+				.slice(0, 21);
 		json.active = false;
 		const out = path.join(outDir, path.basename(file));
 		fs.writeFileSync(out, JSON.stringify(json, null, 2));
@@ -246,7 +265,12 @@ export function renderWorkflows(
 	});
 }
 
-export function writeCredentials(file: string, baseUrl: string, token: string, name = CREDENTIAL_NAME): void {
+export function writeCredentials(
+	file: string,
+	baseUrl: string,
+	token: string,
+	name = CREDENTIAL_NAME,
+): void {
 	fs.writeFileSync(
 		file,
 		JSON.stringify(
@@ -313,7 +337,8 @@ export async function startN8nServer(
 	};
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (exited) throw new Error(`n8n start exited early:\n${output.split('\n').slice(-40).join('\n')}`);
+		if (exited)
+			throw new Error(`n8n start exited early:\n${output.split('\n').slice(-40).join('\n')}`);
 		try {
 			const res = await fetch(`${url}/healthz`);
 			if (res.ok) return { url, log: () => output, stop };
@@ -323,7 +348,9 @@ export async function startN8nServer(
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	await stop();
-	throw new Error(`n8n did not become healthy within ${timeoutMs} ms:\n${output.split('\n').slice(-40).join('\n')}`);
+	throw new Error(
+		`n8n did not become healthy within ${timeoutMs} ms:\n${output.split('\n').slice(-40).join('\n')}`,
+	);
 }
 
 /** Creates the instance owner; n8n answers 404 on this route while it is still starting. */
@@ -346,4 +373,16 @@ export async function setupOwner(
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
 	throw new Error(`owner setup failed: ${last}`);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
 }

@@ -99,10 +99,14 @@ function ensureChromium(): void {
 async function install(dir: string): Promise<void> {
 	const t0 = Date.now();
 	console.log('='.repeat(100));
-	console.log(`First use: installing n8n ${N8N_VERSION}, Node ${NODE_MAJOR} and playwright-core into`);
+	console.log(
+		`First use: installing n8n ${N8N_VERSION}, Node ${NODE_MAJOR} and playwright-core into`,
+	);
 	console.log(`  ${dir}`);
 	console.log('(outside the repo; set RUNCOMFY_N8N_CACHE to choose another folder).');
-	console.log('This takes several minutes (about 4-6 for npm, 1-2 for sqlite3) and about 3 GB of disk.');
+	console.log(
+		'This takes several minutes (about 4-6 for npm, 1-2 for sqlite3) and about 3 GB of disk.',
+	);
 	console.log('It happens only once; later runs reuse the folder.');
 	console.log('='.repeat(100));
 	fs.mkdirSync(dir, { recursive: true });
@@ -111,7 +115,11 @@ async function install(dir: string): Promise<void> {
 	fs.writeFileSync(
 		path.join(dir, 'package.json'),
 		JSON.stringify(
-			{ name: 'runcomfy-n8n-cache', private: true, description: 'real n8n for n8n-nodes-runcomfy tests' },
+			{
+				name: 'runcomfy-n8n-cache',
+				private: true,
+				description: 'real n8n for n8n-nodes-runcomfy tests',
+			},
 			null,
 			2,
 		) + '\n',
@@ -154,7 +162,10 @@ async function install(dir: string): Promise<void> {
 		npm_config_nodedir: path.join(dir, 'node_modules', nodePkg),
 		npm_config_build_from_source: 'true',
 	};
-	await run(npm, ['rebuild', '--loglevel=error', '--ignore-scripts=false', 'sqlite3'], { cwd: dir, env });
+	await run(npm, ['rebuild', '--loglevel=error', '--ignore-scripts=false', 'sqlite3'], {
+		cwd: dir,
+		env,
+	});
 	console.log(`      done in ${elapsed(t)}`);
 
 	fs.writeFileSync(path.join(dir, MARKER), MARKER_CONTENT);

@@ -22,7 +22,6 @@
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 
 import { RunComfyEmulator } from '../../test/emulator/emulator';
@@ -44,6 +43,7 @@ import {
 	writeCredentials,
 	type Json,
 	type N8nServer,
+	freePort,
 } from './common';
 import { CHROMIUM, ensureN8n } from './install';
 
@@ -91,17 +91,6 @@ const saved: string[] = [];
 const failed: Array<{ name: string; error: string }> = [];
 const notes: string[] = [];
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function shot(name: string, body: () => Promise<void>): Promise<void> {
@@ -138,7 +127,8 @@ interface Box {
 }
 
 async function dismissToasts(page: Page): Promise<void> {
-	for (const close of await page.$$('.el-notification__closeBtn')) await close.click().catch(() => undefined);
+	for (const close of await page.$$('.el-notification__closeBtn'))
+		await close.click().catch(() => undefined);
 	await sleep(400);
 }
 
@@ -154,9 +144,21 @@ async function parametersColumn(page: Page): Promise<Box> {
 		if (!best) return null;
 		const rect = best.getBoundingClientRect();
 		// Down to the last field (short panels would otherwise end in a tall empty area).
-		const fields = [...best.querySelectorAll('[data-test-id="parameter-item"], [data-test-id="collection-parameter-add"]')];
-		const last = Math.max(...fields.map((field: Element) => field.getBoundingClientRect().bottom), rect.y + 200);
-		return { x: rect.x, y: rect.y, width: rect.width, height: Math.min(rect.height, last - rect.y + 28) };
+		const fields = [
+			...best.querySelectorAll(
+				'[data-test-id="parameter-item"], [data-test-id="collection-parameter-add"]',
+			),
+		];
+		const last = Math.max(
+			...fields.map((field: Element) => field.getBoundingClientRect().bottom),
+			rect.y + 200,
+		);
+		return {
+			x: rect.x,
+			y: rect.y,
+			width: rect.width,
+			height: Math.min(rect.height, last - rect.y + 28),
+		};
 	});
 	if (!box) throw new Error('could not find the parameter column of the node panel');
 	return box;
@@ -199,7 +201,8 @@ async function fitParameters(page: Page): Promise<void> {
 		while (element) {
 			if (element.scrollHeight > element.clientHeight + 2) {
 				const style = getComputedStyle(element);
-				if (/(auto|scroll)/.test(style.overflowY)) return element.scrollHeight - element.clientHeight;
+				if (/(auto|scroll)/.test(style.overflowY))
+					return element.scrollHeight - element.clientHeight;
 			}
 			element = element.parentElement;
 		}
@@ -213,19 +216,46 @@ async function fitParameters(page: Page): Promise<void> {
 
 /** Field labels n8n shows in the open panel, to check the right fields rendered. */
 async function labels(page: Page): Promise<string[]> {
-	return await page.$$eval('[data-test-id="node-parameters"] [data-test-id="input-label"]', (elements: Element[]) =>
-		elements.map((element) => (element.textContent ?? '').trim()).filter(Boolean),
+	return await page.$$eval(
+		'[data-test-id="node-parameters"] [data-test-id="input-label"]',
+		(elements: Element[]) =>
+			elements.map((element) => (element.textContent ?? '').trim()).filter(Boolean),
 	);
 }
 
 function expectLabels(operation: string, shown: string[], wanted: string[]): void {
 	const missing = wanted.filter((label) => !shown.some((text) => text.startsWith(label)));
-	if (missing.length > 0) throw new Error(`${operation}: fields not shown: ${missing.join(', ')} (shown: ${shown.join(' | ')})`);
+	if (missing.length > 0)
+		throw new Error(
+			`${operation}: fields not shown: ${missing.join(', ')} (shown: ${shown.join(' | ')})`,
+		);
 }
 
 const EXPECTED_FIELDS: Record<string, string[]> = {
-	generate: ['Operation', 'Prompt', 'Image Source', 'Image URL', 'Resolution', 'Number of Frames', 'Frames per Second', 'Seed', 'Steps', 'Guidance Scale', 'Shift', 'Additional Inputs', 'Options'],
-	submit: ['Operation', 'Prompt', 'Image Source', 'Input Binary Field', 'Resolution', 'Number of Frames', 'Options'],
+	generate: [
+		'Operation',
+		'Prompt',
+		'Image Source',
+		'Image URL',
+		'Resolution',
+		'Number of Frames',
+		'Frames per Second',
+		'Seed',
+		'Steps',
+		'Guidance Scale',
+		'Shift',
+		'Additional Inputs',
+		'Options',
+	],
+	submit: [
+		'Operation',
+		'Prompt',
+		'Image Source',
+		'Input Binary Field',
+		'Resolution',
+		'Number of Frames',
+		'Options',
+	],
 	getStatus: ['Operation', 'Request ID'],
 	waitForCompletion: ['Operation', 'Request ID', 'Options'],
 	getResult: ['Operation', 'Request ID', 'Options'],
@@ -268,7 +298,9 @@ async function main(): Promise<void> {
 	]) {
 		const result = await runN8n(install, args, env);
 		if (result.code !== 0 || !/Successfully imported/.test(result.stdout)) {
-			throw new Error(`n8n ${args[0]} failed:\n${(result.stdout + result.stderr).split('\n').slice(-30).join('\n')}`);
+			throw new Error(
+				`n8n ${args[0]} failed:\n${(result.stdout + result.stderr).split('\n').slice(-30).join('\n')}`,
+			);
 		}
 	}
 
@@ -293,7 +325,10 @@ async function main(): Promise<void> {
 				'--no-first-run',
 			],
 		});
-		const context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT }, deviceScaleFactor: 1 });
+		const context = await browser.newContext({
+			viewport: { width: WIDTH, height: HEIGHT },
+			deviceScaleFactor: 1,
+		});
 		const page: Page = await context.newPage();
 		const blocked = new Set<string>();
 		await page.route('**/*', (route: Page) => {
@@ -319,10 +354,13 @@ async function main(): Promise<void> {
 				await openWorkflow(page, url, workflow.id);
 				await page.setViewportSize(CANVAS_VIEWPORT);
 				await fitCanvas(page);
-				const shown: string[] = await page.$$eval('[data-test-id="canvas-node"]', (elements: Element[]) =>
-					elements.map((element) => element.getAttribute('data-node-type') ?? ''),
+				const shown: string[] = await page.$$eval(
+					'[data-test-id="canvas-node"]',
+					(elements: Element[]) =>
+						elements.map((element) => element.getAttribute('data-node-type') ?? ''),
 				);
-				if (!shown.includes(NODE_TYPE)) throw new Error(`no FusionX node on the canvas (${shown.join(', ')})`);
+				if (!shown.includes(NODE_TYPE))
+					throw new Error(`no FusionX node on the canvas (${shown.join(', ')})`);
 				await save(page, `n8n-example-${name}.png`);
 			});
 		}
@@ -353,11 +391,23 @@ async function main(): Promise<void> {
 			await openNode(page, DEFAULTS_NODE);
 			await page.click('[data-test-id="parameter-input-operation"]');
 			await sleep(800);
-			const options: string[] = await page.$$eval('.el-select-dropdown__item, [role="option"]', (elements: Element[]) =>
-				elements.filter((element) => (element as HTMLElement).offsetParent !== null).map((element) => (element.textContent ?? '').trim()),
+			const options: string[] = await page.$$eval(
+				'.el-select-dropdown__item, [role="option"]',
+				(elements: Element[]) =>
+					elements
+						.filter((element) => (element as HTMLElement).offsetParent !== null)
+						.map((element) => (element.textContent ?? '').trim()),
 			);
-			for (const wanted of ['Cancel Job', 'Generate Video', 'Get Result', 'Get Status', 'Submit Job', 'Wait for Completion']) {
-				if (!options.some((text) => text.startsWith(wanted))) throw new Error(`operation "${wanted}" not listed (${options.join(' | ')})`);
+			for (const wanted of [
+				'Cancel Job',
+				'Generate Video',
+				'Get Result',
+				'Get Status',
+				'Submit Job',
+				'Wait for Completion',
+			]) {
+				if (!options.some((text) => text.startsWith(wanted)))
+					throw new Error(`operation "${wanted}" not listed (${options.join(' | ')})`);
 			}
 			const column = await parametersColumn(page);
 			await save(page, 'n8n-operations.png', { ...column, height: Math.min(column.height, 620) });
@@ -373,11 +423,19 @@ async function main(): Promise<void> {
 			await sleep(600);
 			await page.click('[data-test-id="collection-parameter-add"]');
 			await sleep(800);
-			const options: string[] = await page.$$eval('[data-test-id="collection-parameter-option"]', (elements: Element[]) =>
-				elements.map((element) => (element.textContent ?? '').trim()),
+			const options: string[] = await page.$$eval(
+				'[data-test-id="collection-parameter-option"]',
+				(elements: Element[]) => elements.map((element) => (element.textContent ?? '').trim()),
 			);
-			for (const wanted of ['Cancel on Timeout', 'Download Video', 'Max Concurrent Submits', 'Poll Interval', 'Timeout']) {
-				if (!options.some((text) => text.startsWith(wanted))) throw new Error(`option "${wanted}" not offered (${options.join(' | ')})`);
+			for (const wanted of [
+				'Cancel on Timeout',
+				'Download Video',
+				'Max Concurrent Submits',
+				'Poll Interval',
+				'Timeout',
+			]) {
+				if (!options.some((text) => text.startsWith(wanted)))
+					throw new Error(`option "${wanted}" not offered (${options.join(' | ')})`);
 			}
 			const column = await parametersColumn(page);
 			// The "Options" heading, the Add Option button and the open menu.
@@ -386,7 +444,8 @@ async function main(): Promise<void> {
 					...document.querySelectorAll('[data-test-id="collection-parameter-option"]'),
 					document.querySelector('[data-test-id="collection-parameter-add"]'),
 					[...document.querySelectorAll('[data-test-id="node-parameters"] *')].find(
-						(element: Element) => element.children.length === 0 && (element.textContent ?? '').trim() === 'Options',
+						(element: Element) =>
+							element.children.length === 0 && (element.textContent ?? '').trim() === 'Options',
 					),
 				]
 					.filter(Boolean)
@@ -397,7 +456,12 @@ async function main(): Promise<void> {
 				};
 			});
 			const y = Math.max(column.y, span.top - 16);
-			await save(page, 'n8n-options-generate.png', { x: column.x, y, width: column.width, height: span.bottom + 20 - y });
+			await save(page, 'n8n-options-generate.png', {
+				x: column.x,
+				y,
+				width: column.width,
+				height: span.bottom + 20 - y,
+			});
 			await page.keyboard.press('Escape');
 		});
 
@@ -407,12 +471,18 @@ async function main(): Promise<void> {
 			const ndv = await openNode(page, 'Generate Video');
 			const submitsBefore = emulator.count('submit');
 			await page.click('[data-test-id="node-execute-button"]');
-			await page.waitForSelector('[data-test-id="node-run-status-success"], [data-test-id="ndv-binary-data_0"]', {
-				timeout: 90_000,
-			});
+			await page.waitForSelector(
+				'[data-test-id="node-run-status-success"], [data-test-id="ndv-binary-data_0"]',
+				{
+					timeout: 90_000,
+				},
+			);
 			await sleep(1000);
-			if (emulator.count('submit') !== submitsBefore + 1) throw new Error('the emulator saw no submit');
-			const json = page.locator('[data-test-id="output-panel"] [data-test-id="radio-button-json"]').first();
+			if (emulator.count('submit') !== submitsBefore + 1)
+				throw new Error('the emulator saw no submit');
+			const json = page
+				.locator('[data-test-id="output-panel"] [data-test-id="radio-button-json"]')
+				.first();
 			if (await json.count()) {
 				await json.click();
 				await sleep(800);
@@ -422,12 +492,18 @@ async function main(): Promise<void> {
 				if (!text.includes(wanted)) throw new Error(`the output does not show "${wanted}"`);
 			}
 			await save(page, 'n8n-output-generate.png', ndv);
-			const binary = page.locator('[data-test-id="output-panel"] [data-test-id="radio-button-binary"]').first();
+			const binary = page
+				.locator('[data-test-id="output-panel"] [data-test-id="radio-button-binary"]')
+				.first();
 			if (await binary.count()) {
 				await binary.click();
 				await sleep(800);
-				const shown: string = await page.locator('[data-test-id="output-panel"]').first().innerText();
-				if (!/video\/mp4/.test(shown)) throw new Error('the Binary tab does not show a video/mp4 file');
+				const shown: string = await page
+					.locator('[data-test-id="output-panel"]')
+					.first()
+					.innerText();
+				if (!/video\/mp4/.test(shown))
+					throw new Error('the Binary tab does not show a video/mp4 file');
 				await save(page, 'n8n-output-generate-binary.png', ndv);
 			}
 		});
@@ -452,16 +528,27 @@ async function main(): Promise<void> {
 				await page.keyboard.press('Control+A');
 				await page.keyboard.press('Backspace');
 				await sleep(1000);
-				await page.locator('[data-test-id="item-iterator-item"]', { hasText: /^AI/ }).first().click();
+				await page
+					.locator('[data-test-id="item-iterator-item"]', { hasText: /^AI/ })
+					.first()
+					.click();
 				await sleep(1000);
 				await page.keyboard.type('RunComfy', { delay: 40 });
 				await sleep(1500);
-				if (!(await found()).some((text) => text.startsWith('RunComfy FusionX'))) throw new Error('RunComfy FusionX not found in the node panel');
+				if (!(await found()).some((text) => text.startsWith('RunComfy FusionX')))
+					throw new Error('RunComfy FusionX not found in the node panel');
 			}
-			await page.locator('[data-test-id="item-iterator-item"]', { hasText: /^RunComfy FusionX(?! Tool)/ }).first().click();
+			await page
+				.locator('[data-test-id="item-iterator-item"]', { hasText: /^RunComfy FusionX(?! Tool)/ })
+				.first()
+				.click();
 			await sleep(1200);
 			const actions: string = await page.locator('body').innerText();
-			for (const wanted of ['Generate a video from an image', 'Submit a video job', 'Cancel a queued job']) {
+			for (const wanted of [
+				'Generate a video from an image',
+				'Submit a video job',
+				'Cancel a queued job',
+			]) {
 				if (!actions.includes(wanted)) throw new Error(`action "${wanted}" not listed`);
 			}
 			await save(page, 'n8n-node-search.png');
@@ -471,16 +558,26 @@ async function main(): Promise<void> {
 		await shot('credential form and connection test', async () => {
 			await page.setViewportSize({ width: WIDTH, height: HEIGHT });
 			await page.goto(`${url}/home/credentials`);
-			await page.locator('[data-test-id="resources-list-item"]', { hasText: CREDENTIAL_NAME }).first().click();
-			const modal = page.locator('[data-test-id="editCredential-modal"], .el-dialog').filter({ hasText: 'RunComfy' }).first();
+			await page
+				.locator('[data-test-id="resources-list-item"]', { hasText: CREDENTIAL_NAME })
+				.first()
+				.click();
+			const modal = page
+				.locator('[data-test-id="editCredential-modal"], .el-dialog')
+				.filter({ hasText: 'RunComfy' })
+				.first();
 			await modal.waitFor({ timeout: 30_000 });
 			await sleep(1000);
 			const save_ = page.locator('[data-test-id="credential-save-button"]').first();
 			await save_.click();
-			await page.waitForSelector('text=/Connection tested successfully|Couldn.t connect/', { timeout: 30_000 });
+			await page.waitForSelector('text=/Connection tested successfully|Couldn.t connect/', {
+				timeout: 30_000,
+			});
 			const text: string = await modal.innerText();
-			if (!/Connection tested successfully/.test(text)) throw new Error(`credential test did not pass: ${text.slice(0, 300)}`);
-			if (emulator.count('status') === 0) throw new Error('the credential test sent no request to the emulator');
+			if (!/Connection tested successfully/.test(text))
+				throw new Error(`credential test did not pass: ${text.slice(0, 300)}`);
+			if (emulator.count('status') === 0)
+				throw new Error('the credential test sent no request to the emulator');
 			await sleep(500);
 			await save(page, 'n8n-credential-tested.png', modal);
 		});
@@ -490,22 +587,28 @@ async function main(): Promise<void> {
 			await page.click('[data-test-id="node-credentials-select"]');
 			await sleep(600);
 			await page.click('[data-test-id="node-credentials-select-item-new"]');
-			const modal = page.locator('[data-test-id="editCredential-modal"], .el-dialog').filter({ hasText: 'API Token' }).first();
+			const modal = page
+				.locator('[data-test-id="editCredential-modal"], .el-dialog')
+				.filter({ hasText: 'API Token' })
+				.first();
 			await modal.waitFor({ timeout: 30_000 });
 			await sleep(1000);
 			const text: string = await modal.innerText();
 			for (const wanted of ['RunComfy API', 'API Token', 'Base URL']) {
-				if (!text.includes(wanted)) throw new Error(`the credential form does not show "${wanted}"`);
+				if (!text.includes(wanted))
+					throw new Error(`the credential form does not show "${wanted}"`);
 			}
-			const baseUrl: string = await modal.locator('input').evaluateAll((inputs: HTMLInputElement[]) =>
-				inputs.map((input) => input.value).join(' '),
-			);
-			if (!baseUrl.includes('https://model-api.runcomfy.net')) throw new Error(`Base URL default not shown (${baseUrl})`);
+			const baseUrl: string = await modal
+				.locator('input')
+				.evaluateAll((inputs: HTMLInputElement[]) => inputs.map((input) => input.value).join(' '));
+			if (!baseUrl.includes('https://model-api.runcomfy.net'))
+				throw new Error(`Base URL default not shown (${baseUrl})`);
 			await save(page, 'n8n-credential.png', modal);
 			await page.keyboard.press('Escape');
 		});
 
-		if (blocked.size > 0) notes.push(`The editor tried to reach (blocked): ${[...blocked].sort().join(', ')}`);
+		if (blocked.size > 0)
+			notes.push(`The editor tried to reach (blocked): ${[...blocked].sort().join(', ')}`);
 	} finally {
 		await browser?.close();
 		const log = server?.log() ?? '';
@@ -513,16 +616,24 @@ async function main(): Promise<void> {
 		await emulator.stop();
 		const suspicious = log
 			.split('\n')
-			.filter((line) => /runcomfy|fusionx/i.test(line) && /error|warn|fail|could not|unknown/i.test(line));
-		if (suspicious.length > 0) notes.push(`n8n log lines about the package:\n    ${suspicious.slice(0, 20).join('\n    ')}`);
+			.filter(
+				(line) => /runcomfy|fusionx/i.test(line) && /error|warn|fail|could not|unknown/i.test(line),
+			);
+		if (suspicious.length > 0)
+			notes.push(`n8n log lines about the package:\n    ${suspicious.slice(0, 20).join('\n    ')}`);
 		const pageErrors = consoleErrors.filter((text) => /runcomfy|fusionx/i.test(text));
-		if (pageErrors.length > 0) notes.push(`Browser console errors about the package:\n    ${pageErrors.slice(0, 20).join('\n    ')}`);
+		if (pageErrors.length > 0)
+			notes.push(
+				`Browser console errors about the package:\n    ${pageErrors.slice(0, 20).join('\n    ')}`,
+			);
 		if (failed.length === 0 && !process.env.KEEP_N8N_TMP) {
 			fs.rmSync(tmp, { recursive: true, force: true });
 			fs.rmSync(userFolder, { recursive: true, force: true });
 		} else {
 			fs.writeFileSync(path.join(tmp, 'n8n.log'), log);
-			console.log(`\nKept for inspection: ${tmp} ${userFolder} (n8n log: ${path.join(tmp, 'n8n.log')})`);
+			console.log(
+				`\nKept for inspection: ${tmp} ${userFolder} (n8n log: ${path.join(tmp, 'n8n.log')})`,
+			);
 		}
 	}
 	if (notes.length > 0) {
@@ -533,7 +644,6 @@ async function main(): Promise<void> {
 	console.log(`\nscreenshots: ${saved.length} saved, ${failed.length} failed (${elapsed(t0)})`);
 	process.exitCode = failed.length === 0 ? 0 : 1;
 }
-
 
 main().catch((error: unknown) => {
 	console.error(error instanceof Error ? (error.stack ?? error.message) : error);

@@ -816,8 +816,8 @@ function videoStream(size: number): Readable {
 	});
 }
 
-/** Small seeded PRNG (mulberry32): same seed, same fault sequence. */
-function mulberry32(seed: number): () => number {
+/** Small seeded PRNG (mulberry32): same seed, same sequence. */
+export function mulberry32(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;
