@@ -155,6 +155,22 @@ async function execute(suite: Suite, id: string): Promise<{ result: CliResult; e
 	};
 }
 
+/** Runs a workflow and expects it to succeed; undefined when n8n printed no execution to inspect. */
+async function executeSucceeded(
+	suite: Suite,
+	id: string,
+	expect: (ok: unknown, message: string) => void,
+): Promise<Json | undefined> {
+	const { result, execution } = await execute(suite, id);
+	expect(execution, `no execution JSON; ${explain(result)}`);
+	if (!execution) return undefined;
+	expect(
+		execution.status === 'success',
+		`execution status ${show(execution.status)}; ${explain(result)}`,
+	);
+	return execution;
+}
+
 function explain(result: CliResult): string {
 	return `n8n exited ${result.code ?? result.signal}; output tail:\n${tail(result.stdout + '\n' + result.stderr)}`;
 }
@@ -216,13 +232,8 @@ async function runSuite(suite: Suite): Promise<void> {
 		'Generate Video (URL image, download → binary in filesystem mode)',
 		async (expect) => {
 			const since = emulator.requests.length;
-			const { result, execution } = await execute(suite, 'rcTestGenerate01');
-			expect(execution, `no execution JSON; ${explain(result)}`);
+			const execution = await executeSucceeded(suite, 'rcTestGenerate01', expect);
 			if (!execution) return;
-			expect(
-				execution.status === 'success',
-				`execution status ${show(execution.status)}; ${explain(result)}`,
-			);
 			const items = itemsOf(execution, 'Generate Video');
 			expect(items.length === 1, `want 1 item, got ${items.length}`);
 			const json = items[0]?.json ?? {};
@@ -266,13 +277,8 @@ async function runSuite(suite: Suite): Promise<void> {
 		'Submit Job, Get Status, Wait for Completion, Get Result (download), Cancel Job',
 		async (expect) => {
 			const since = emulator.requests.length;
-			const { result, execution } = await execute(suite, 'rcTestLifecycle1');
-			expect(execution, `no execution JSON; ${explain(result)}`);
+			const execution = await executeSucceeded(suite, 'rcTestLifecycle1', expect);
 			if (!execution) return;
-			expect(
-				execution.status === 'success',
-				`execution status ${show(execution.status)}; ${explain(result)}`,
-			);
 			const submitted = itemsOf(execution, 'Submit Job')[0]?.json ?? {};
 			const requestId = String(submitted.requestId);
 			expect(
@@ -366,13 +372,8 @@ async function runSuite(suite: Suite): Promise<void> {
 	// --- Image Source: Binary File (from an HTTP Request node) ------------------------------------------
 	await check('Generate Video with the start frame from binary (data: URI)', async (expect) => {
 		const since = emulator.requests.length;
-		const { result, execution } = await execute(suite, 'rcTestBinaryImg1');
-		expect(execution, `no execution JSON; ${explain(result)}`);
+		const execution = await executeSucceeded(suite, 'rcTestBinaryImg1', expect);
 		if (!execution) return;
-		expect(
-			execution.status === 'success',
-			`execution status ${show(execution.status)}; ${explain(result)}`,
-		);
 		const json = itemsOf(execution, 'Generate Video')[0]?.json ?? {};
 		expect(json.status === 'completed', `status ${show(json.status)}`);
 		const sent = String((submitsOf(since)[0]?.body as Json | undefined)?.['608_image'] ?? '');
@@ -430,13 +431,8 @@ async function runSuite(suite: Suite): Promise<void> {
 		'Continue On Fail: one video, one validation error item, one failed-job error item',
 		async (expect) => {
 			const since = emulator.requests.length;
-			const { result, execution } = await execute(suite, 'rcTestContinue01');
-			expect(execution, `no execution JSON; ${explain(result)}`);
+			const execution = await executeSucceeded(suite, 'rcTestContinue01', expect);
 			if (!execution) return;
-			expect(
-				execution.status === 'success',
-				`execution status ${show(execution.status)}; ${explain(result)}`,
-			);
 			const items = itemsOf(execution, 'Generate Video');
 			expect(
 				items.length === 3,
@@ -511,13 +507,8 @@ async function runExamples(
 			continue;
 		}
 		await check(`example "${workflow.name}" runs`, async (expect) => {
-			const { result, execution } = await execute(suite, workflow.id);
-			expect(execution, `no execution JSON; ${explain(result)}`);
+			const execution = await executeSucceeded(suite, workflow.id, expect);
 			if (!execution) return;
-			expect(
-				execution.status === 'success',
-				`execution status ${show(execution.status)}; ${explain(result)}`,
-			);
 			for (const node of fusion) {
 				const run = execution.data?.resultData?.runData?.[node.name]?.[0];
 				if (!run) continue; // a branch that did not run

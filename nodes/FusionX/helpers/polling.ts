@@ -16,6 +16,8 @@ import { mapWithConcurrency } from './pool';
  */
 
 export const SUCCESS_STATUSES = new Set(['completed', 'succeeded']);
+/** Ended without a video: the job is over and a new one is needed for the item. */
+export const FAILED_STATUSES = new Set(['failed', 'cancelled', 'canceled']);
 const PENDING_STATUSES = new Set(['in_queue', 'in_progress']);
 /** Passing failures tolerated in a row before a job is given up on. */
 export const MAX_CONSECUTIVE_FAILURES = 10;
@@ -139,7 +141,7 @@ export async function waitForJobs(
 
 		if (SUCCESS_STATUSES.has(status) || (hasVideo(answer) && !PENDING_STATUSES.has(status))) {
 			settle(job, { kind: 'done', answer, waitedMs });
-		} else if (status === 'failed' || status === 'cancelled' || status === 'canceled') {
+		} else if (FAILED_STATUSES.has(status)) {
 			settle(job, { kind: 'failed', status, answer, waitedMs });
 		} else if (PENDING_STATUSES.has(status) || ++job.unknownPolls < MAX_UNKNOWN_STATUS_POLLS) {
 			if (PENDING_STATUSES.has(status)) job.unknownPolls = 0;

@@ -5,6 +5,7 @@ import { RunComfyError, toRunComfyError } from '../transport';
 import type { ItemResult } from './items';
 import { FIELDS } from './input';
 import { failure } from './items';
+import { FAILED_STATUSES } from './polling';
 import { mapWithConcurrency } from './pool';
 
 /**
@@ -78,7 +79,7 @@ export function settleRememberedJobs(ctx: IExecuteFunctions, results: ItemResult
 	}
 	const remembered = rememberedJobs(ctx);
 	for (const result of results) {
-		const ended = ['failed', 'cancelled', 'canceled'].includes(result.status ?? '');
+		const ended = FAILED_STATUSES.has(result.status ?? '');
 		if (result.error && ended) remembered.delete(result.itemIndex);
 	}
 }
