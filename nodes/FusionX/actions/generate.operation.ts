@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { abandonJobs, cancelOnExecutionStop, completeJobs } from '../helpers/completion';
 import { FIELDS } from '../helpers/input';
 import type { ItemResult } from '../helpers/items';
-import { finishItems, readApiInputs, readOptions } from '../helpers/items';
+import { finishItems } from '../helpers/items';
+import { readApiInputs, readOptions } from '../helpers/parameters';
 import { settleRememberedJobs, submitJobs } from '../helpers/submission';
 import { RunComfyClient } from '../transport';
 

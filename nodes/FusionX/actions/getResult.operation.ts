@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { downloadVideos, lookUpEach, readOptions, resultJson, videoUrlsOf } from '../helpers/items';
+import { downloadVideos, lookUpEach, resultJson, videoUrlsOf } from '../helpers/items';
+import { readOptions } from '../helpers/parameters';
 import { SUCCESS_STATUSES } from '../helpers/polling';
 
 /** One result look-up per item; a job that is not finished yet reports its current status. */

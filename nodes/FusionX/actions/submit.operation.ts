@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { FIELDS } from '../helpers/input';
 import type { ItemResult } from '../helpers/items';
-import { finishItems, readApiInputs, readOptions } from '../helpers/items';
+import { finishItems } from '../helpers/items';
+import { readApiInputs, readOptions } from '../helpers/parameters';
 import { settleRememberedJobs, submitJobs } from '../helpers/submission';
 import { RunComfyClient } from '../transport';
 

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { completeJobs } from '../helpers/completion';
 import type { ItemResult } from '../helpers/items';
-import { finishItems, readEach, readOptions, readRequestId } from '../helpers/items';
+import { finishItems } from '../helpers/items';
+import { readEach, readOptions, readRequestId } from '../helpers/parameters';
 import type { TrackedJob } from '../helpers/polling';
 import { RunComfyClient } from '../transport';
 

@@ -2,8 +2,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { JobAnswer, RunComfyClient } from '../transport';
-import type { ItemResult, NodeOptions } from './items';
-import { downloadVideos, failure, readOptions, resultJson, videoUrlsOf } from './items';
+import type { ItemResult } from './items';
+import { downloadVideos, failure, resultJson, videoUrlsOf } from './items';
+import type { NodeOptions } from './parameters';
+import { readOptions } from './parameters';
 import type { JobOutcome, TrackedJob } from './polling';
 import { MAX_CONSECUTIVE_FAILURES, waitForJobs } from './polling';
 import { mapWithConcurrency } from './pool';

@@ -8,6 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import { detachedContext } from './detached';
+
 /**
  * The one place that talks HTTP to RunComfy: authentication, retries, Retry-After and the mapping
  * of RunComfy's answers to errors that say what to do.
@@ -260,13 +262,7 @@ export class RunComfyClient {
 	 * context without that signal. One attempt, best effort.
 	 */
 	async cancelDetached(requestId: string): Promise<JobAnswer> {
-		const ctx = this.ctx;
-		const detached = {
-			getCredentials: ctx.getCredentials.bind(ctx),
-			getNode: ctx.getNode.bind(ctx),
-			helpers: ctx.helpers,
-			logger: ctx.logger,
-		} as unknown as IExecuteFunctions;
+		const detached = detachedContext(this.ctx);
 		return await this.send(
 			'cancel',
 			'POST',
