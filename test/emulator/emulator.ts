@@ -186,6 +186,7 @@ export class RunComfyEmulator {
 	private faults: Array<{ fault: Fault; left: number; seen: number }> = [];
 	private random?: { opts: RandomFaults; next: () => number };
 	private submitCount = 0;
+	private readonly holds = new Map<Route, { release: () => void; released: Promise<void> }>();
 
 	constructor(options: EmulatorOptions = {}) {
 		this.token = options.token ?? 'test-token';
@@ -224,6 +225,7 @@ export class RunComfyEmulator {
 		const server = this.server;
 		if (!server) return;
 		this.server = undefined;
+		this.releaseHolds();
 		for (const controller of this.imageFetches) controller.abort();
 		for (const socket of this.sockets) socket.destroy();
 		await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -246,6 +248,31 @@ export class RunComfyEmulator {
 		this.random = undefined;
 		this.onSubmit = undefined;
 		this.submitCount = 0;
+		this.releaseHolds();
+	}
+
+	/**
+	 * Holds back the answers on `route` until the returned function is called (or stop()/reset()):
+	 * the requests are handled meanwhile (a submit creates its job) and recorded with status 0, so a
+	 * test can act while the client still waits, e.g. stop an execution whose submits are in flight.
+	 */
+	holdAnswers(route: Route): () => void {
+		this.holds.get(route)?.release();
+		let open!: () => void;
+		const released = new Promise<void>((resolve) => (open = resolve));
+		const entry = {
+			released,
+			release: () => {
+				if (this.holds.get(route) === entry) this.holds.delete(route);
+				open();
+			},
+		};
+		this.holds.set(route, entry);
+		return entry.release;
+	}
+
+	private releaseHolds(): void {
+		for (const hold of [...this.holds.values()]) hold.release();
 	}
 
 	// ---- scripting ------------------------------------------------------------------------------
@@ -312,6 +339,7 @@ export class RunComfyEmulator {
 				: this.serveImage(req, res, record);
 		}
 		const reply = await this.answerApi(route, req, url, record, raw);
+		await this.holds.get(route as Route)?.released;
 		// acceptThen*: the server did the work (e.g. created the job) but the answer is lost.
 		if (action === 'acceptThenReset') return this.drop(res, record, 'reset');
 		if (action === 'acceptThenHang') return this.drop(res, record, 'hang');
