@@ -51,7 +51,7 @@ describe('the video as binary', () => {
 		const waited = await t.run({
 			operation: 'waitForCompletion',
 			requestId,
-			options: { pollInterval: 0.1, download: true },
+			options: { pollInterval: 1, download: true },
 		});
 		expect(waited.items[0].binary?.data.fileName).toBe(`${requestId}.mp4`);
 		const fetched = await t.run({ operation: 'getResult', requestId, options: { download: true } });

@@ -28,7 +28,7 @@ describe('API errors say what to do', () => {
 		[
 			400,
 			{ error_code: 400001, error_message: 'Unknown model' },
-			/does not know the FusionX model id/,
+			/does not know this model id/,
 			/Base URL/,
 		],
 		[

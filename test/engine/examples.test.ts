@@ -128,7 +128,7 @@ describe.each(files)('%s', (file) => {
 			const parameters = { ...node.parameters } as IDataObject;
 			if (typeof parameters.imageUrl === 'string' && !parameters.imageUrl.startsWith('='))
 				parameters.imageUrl = t.imageUrl();
-			parameters.options = { ...(parameters.options as IDataObject), pollInterval: 0.1 };
+			parameters.options = { ...(parameters.options as IDataObject), pollInterval: 1 };
 			const result = await t.run(parameters, { items, binary });
 			expect(result.error).toBeUndefined();
 			expect(result.items).toHaveLength(items.length);

@@ -4,6 +4,9 @@ import { Workflow } from 'n8n-workflow';
 import { FusionX } from '../../nodes/FusionX/FusionX.node';
 import { LIMITS } from '../../nodes/FusionX/helpers/input';
 import { setUpEmulator } from '../harness/context';
+
+const description = (error: unknown) =>
+	String((error as { description?: string })?.description ?? '');
 import { FUSIONX_TYPE } from '../harness/engine';
 
 const t = setUpEmulator();
@@ -130,11 +133,8 @@ describe('generate', () => {
 			operation: 'getResult',
 			requestId: submitted.items[0].json.requestId,
 		});
-		expect(result.items[0].json).toMatchObject({
-			status: 'failed',
-			error: 'bad frame',
-			videoUrl: null,
-		});
+		expect(result.error?.message).toBe('The RunComfy job failed: bad frame');
+		expect(description(result.error)).toContain(String(submitted.items[0].json.requestId));
 	});
 
 	test('a finished job reported as "succeeded" counts as success', async () => {

@@ -1,7 +1,7 @@
 import { setUpEmulator } from '../harness/context';
 import { Container, Logger } from '../harness/core-deps';
 
-const t = setUpEmulator({ queueMs: 300, durationMs: 300 });
+const t = setUpEmulator({ queueMs: 1500, durationMs: 1500 });
 
 test("each job's transitions are logged through n8n's logger, without the token", async () => {
 	// The node logs through the logger n8n-core hands it; this one records what it is given.

@@ -79,7 +79,7 @@ describe('operations', () => {
 			{
 				operation: 'waitForCompletion',
 				requestId: '={{ $json.id }}',
-				options: { pollInterval: 0.1 },
+				options: { pollInterval: 1 },
 			},
 			{ items: ids.map((id) => ({ id })) },
 		);
@@ -120,7 +120,7 @@ describe('operations', () => {
 		const result = await t.run({
 			operation: 'waitForCompletion',
 			requestId,
-			options: { pollInterval: 0.1 },
+			options: { pollInterval: 1 },
 		});
 		expect(result.error?.message).toBe('The RunComfy job was cancelled');
 		expect((result.error as { description?: string }).description).toContain(requestId);

@@ -18,7 +18,7 @@ test('50 jobs under random 503s, 429s with Retry-After and resets on every call'
 	t.emulator.onSubmit = (_body, index) => ({ durationMs: 1000 + ((index * 37) % 1000) });
 	const items = Array.from({ length: 50 }, (_, index) => ({ p: `shot ${index}` }));
 	const result = await t.run(
-		t.generate({ prompt: '={{ $json.p }}', options: { pollInterval: 0.5, maxConcurrency: 10 } }),
+		t.generate({ prompt: '={{ $json.p }}', options: { pollInterval: 1, maxConcurrency: 10 } }),
 		{
 			items,
 			settings: { onError: 'continueRegularOutput' },

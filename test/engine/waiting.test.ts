@@ -21,7 +21,7 @@ describe('many items at once', () => {
 	test('every job is submitted before the first one finishes, and all are waited for together', async () => {
 		t.emulator.onSubmit = () => ({ queueMs: 50, durationMs: 3000 });
 		const result = await t.run(
-			t.generate({ prompt: '={{ $json.p }}', options: { pollInterval: 0.2, maxConcurrency: 5 } }),
+			t.generate({ prompt: '={{ $json.p }}', options: { pollInterval: 1, maxConcurrency: 5 } }),
 			{
 				items: Array.from({ length: 12 }, (_, index) => ({ p: `scene ${index}` })),
 			},
@@ -38,7 +38,7 @@ describe('many items at once', () => {
 
 	test('one request per job per interval, the first one interval after the submit, and only the result call', async () => {
 		t.emulator.onSubmit = () => ({ queueMs: 0, durationMs: 1000 });
-		const result = await t.run(t.generate({ options: { pollInterval: 0.25 } }), {
+		const result = await t.run(t.generate({ options: { pollInterval: 1 } }), {
 			items: [{}, {}, {}],
 		});
 		expect(result.error).toBeUndefined();
@@ -118,8 +118,13 @@ describe('passing failures of status look-ups are survived', () => {
 	});
 
 	test('gives up after several failures in a row, saying why and how to resume', async () => {
-		t.emulator.addFault({ route: 'result', status: 503, times: Infinity });
-		const result = await t.run(t.generate({ options: { pollInterval: 0.1 } }));
+		t.emulator.addFault({
+			route: 'result',
+			status: 503,
+			headers: { 'Retry-After': '1' },
+			times: Infinity,
+		});
+		const result = await t.run(t.generate({ options: { pollInterval: 1 } }));
 		const requestId = jobIds()[0];
 		expect(result.error?.message).toMatch(/server error/);
 		expect(description(result.error)).toMatch(/Gave up after 10 failed status checks in a row/);
@@ -151,33 +156,29 @@ describe('never billing twice', () => {
 		expect(result.items[2].json.videoUrl).toEqual(expect.any(String));
 	});
 
-	test('Retry On Fail reuses the jobs created by the first try; only the failed item is resubmitted', async () => {
+	test('Retry On Fail reuses each item\'s job, however it ended: nothing is paid twice', async () => {
 		t.emulator.scriptNextJobs({}, { outcome: 'failed', error: 'boom' }, {});
 		const result = await t.run(
 			t.generate({ prompt: '={{ $json.p }}', options: { maxConcurrency: 1 } }),
 			{
 				items: [{ p: 'a' }, { p: 'b' }, { p: 'c' }],
-				settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+				settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
 			},
 		);
-		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.json.status)).toEqual([
-			'completed',
-			'completed',
-			'completed',
-		]);
+		expect(result.error?.message).toBe('The RunComfy job failed: boom');
 		const prompts = t
 			.submitted()
 			.map((request) => (request.body as Record<string, string>)['600_prompt']);
-		expect(prompts).toEqual(['a', 'b', 'c', 'b']);
-		expect(JSON.stringify(result.hints)).toMatch(/Retry On Fail re-runs every item/);
+		expect(prompts).toEqual(['a', 'b', 'c']);
+		// Every job is named in the error, the failed one and the two delivered ones.
+		for (const id of t.emulator.jobs.keys()) expect(description(result.error)).toContain(id);
 	});
 });
 
 describe('timeouts', () => {
 	test('a job that never ends fails with its request id; a running job cannot be cancelled', async () => {
 		t.emulator.scriptNextJobs({ queueMs: 0, outcome: 'never' });
-		const result = await t.run(t.generate({ options: { pollInterval: 0.1, timeout: 1 } }));
+		const result = await t.run(t.generate({ options: { pollInterval: 1, timeout: 1 } }));
 		const requestId = jobIds()[0];
 		expect(result.error?.message).toBe(
 			'The job did not finish within the timeout of 1 s (last status: in_progress)',
@@ -189,7 +190,7 @@ describe('timeouts', () => {
 
 	test('a job still queued at the timeout is cancelled', async () => {
 		t.emulator.scriptNextJobs({ queueMs: 60_000 });
-		const result = await t.run(t.generate({ options: { pollInterval: 0.1, timeout: 1 } }));
+		const result = await t.run(t.generate({ options: { pollInterval: 1, timeout: 1 } }));
 		expect(description(result.error)).toMatch(/still queued, so it was cancelled/);
 		expect(t.emulator.statusOf(jobIds()[0])).toBe('cancelled');
 	});
@@ -197,7 +198,7 @@ describe('timeouts', () => {
 	test('with Cancel on Timeout off nothing is cancelled', async () => {
 		t.emulator.scriptNextJobs({ queueMs: 60_000 });
 		const result = await t.run(
-			t.generate({ options: { pollInterval: 0.1, timeout: 1, cancelOnTimeout: false } }),
+			t.generate({ options: { pollInterval: 1, timeout: 1, cancelOnTimeout: false } }),
 		);
 		expect(description(result.error)).toMatch(/may still be running.*Wait for Completion/);
 		expect(t.emulator.count('cancel')).toBe(0);
@@ -278,14 +279,11 @@ describe('what a second look found', () => {
 		expect(description(result.error)).toMatch(/check your RunComfy dashboard/);
 	});
 
-	test('Retry On Fail submits afresh an item whose queued job the node itself cancelled', async () => {
-		t.emulator.onSubmit = () => ({ queueMs: 60_000 });
-		t.emulator.addFault({
-			route: 'submit',
-			status: 400,
-			body: { error_code: 400002, error_message: 'Insufficient balance' },
-			every: 2,
-		});
+	test('Retry On Fail leaves queued jobs to the next try, which reuses them; the last try cancels them', async () => {
+		t.emulator.scriptNextJobs(
+			{ queueMs: 60_000 },
+			{ queueMs: 0, durationMs: 0, outcome: 'failed', error: 'bad frame' },
+		);
 		const result = await t.run(
 			t.generate({ prompt: '={{ $json.p }}', options: { maxConcurrency: 1 } }),
 			{
@@ -293,15 +291,11 @@ describe('what a second look found', () => {
 				settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
 			},
 		);
-		expect(result.error?.message).toMatch(/balance is too low/);
-		const prompts = t
-			.submitted()
-			.map((request) => (request.body as Record<string, string>)['600_prompt']);
-		expect(prompts).toEqual(['a', 'b', 'a', 'b']);
-		expect([...t.emulator.jobs.values()].map((job) => job.status)).toEqual([
-			'cancelled',
-			'cancelled',
-		]);
+		expect(result.error?.message).toBe('The RunComfy job failed: bad frame');
+		expect(t.submitted()).toHaveLength(2);
+		const [queued] = [...t.emulator.jobs.values()];
+		expect(queued.status).toBe('cancelled');
+		expect(queued.cancelAttempts).toBe(1);
 	});
 
 	test('"Continue (using error output)" sends failed items to the error output with their request id', async () => {
@@ -331,7 +325,7 @@ describe('what a second look found', () => {
 			{
 				operation: 'waitForCompletion',
 				requestId: '={{ $json.id }}',
-				options: { pollInterval: 0.1 },
+				options: { pollInterval: 1 },
 			},
 			{ items: [{ id: ids[0] }, { id: 'typo-id' }, { id: ids[1] }] },
 		);

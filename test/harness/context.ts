@@ -43,7 +43,7 @@ export function setUpEmulator(options: EmulatorOptions = { queueMs: 100, duratio
 			prompt: 'A slow push-in on a lighthouse at dusk',
 			imageUrl: imageUrl(),
 			...overrides,
-			options: { pollInterval: 0.1, ...((overrides.options as IDataObject) ?? {}) },
+			options: { pollInterval: 1, ...((overrides.options as IDataObject) ?? {}) },
 		}),
 		submitted: () => emulator.requests.filter((request) => request.route === 'submit'),
 	};

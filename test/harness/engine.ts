@@ -506,7 +506,7 @@ export function generateParams(overrides: IDataObject = {}): IDataObject {
 		operation: 'generate',
 		prompt: 'A slow push-in on a lighthouse at dusk',
 		imageUrl: '',
-		options: { pollInterval: 0.2 },
+		options: { pollInterval: 1 },
 		...overrides,
 	};
 }

@@ -1,11 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { abandonJobs, cancelOnExecutionStop, completeJobs } from '../helpers/completion';
+import { CreatedJobs } from '../helpers/createdJobs';
 import { FIELDS } from '../helpers/input';
-import type { ItemResult } from '../helpers/items';
-import { finishItems } from '../helpers/items';
+import { abandonJobs, completeJobs } from '../helpers/outcomes';
 import { readApiInputs, readOptions } from '../helpers/parameters';
-import { settleRememberedJobs, submitJobs } from '../helpers/submission';
+import type { ItemResult } from '../helpers/results';
+import { finishItems } from '../helpers/results';
+import { RetryMemory } from '../helpers/retryMemory';
+import { submitJobs } from '../helpers/submission';
+import { MODEL_ID } from '../model';
 import { RunComfyClient } from '../transport';
 
 /** Submit every item's job, wait for all of them together, return one video per item. */
@@ -16,37 +19,43 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if (inputs.length === 0) return finishItems(this, results);
 
 	const client = await RunComfyClient.create(this);
-	const created = new Set<string>();
-	cancelOnExecutionStop(this, client, created);
-
-	const { submitted, failed } = await submitJobs(
-		this,
-		client,
-		inputs,
-		options.maxConcurrency,
-		created,
-	);
-	results.push(...failed);
-	const jobs = submitted.map(({ itemIndex, requestId, submittedAt, reused }) => ({
-		itemIndex,
-		requestId,
-		startedAt: submittedAt,
-		justSubmitted: !reused,
-	}));
-	if (failed.length > 0 && !this.continueOnFail()) {
-		results.push(...(await abandonJobs(this, client, jobs)));
-	} else {
-		const inputOf = new Map(inputs.map(({ itemIndex, input }) => [itemIndex, input]));
-		results.push(
-			...(await completeJobs(this, client, jobs, { ...options, cancelOpen: true }, (itemIndex) => {
-				const input = inputOf.get(itemIndex)!;
-				return { seed: input[FIELDS.seed.apiName], input: redactImage(input) };
-			})),
-		);
+	const memory = RetryMemory.open(this);
+	const created = new CreatedJobs(this, client);
+	try {
+		const plan = { modelId: MODEL_ID, inputs, limit: options.maxConcurrency, volatileKeys };
+		const { submitted, failed } = await submitJobs(this, client, plan, memory, created);
+		results.push(...failed);
+		const jobs = submitted.map(({ itemIndex, requestId, submittedAt, reused }) => ({
+			itemIndex,
+			requestId,
+			startedAt: submittedAt,
+			justSubmitted: !reused,
+		}));
+		// A job a retry will reuse is left running; on the last try a queued one is cancelled.
+		const completion = {
+			...options,
+			openJobs: memory.isLastTry ? ('cancel' as const) : ('leaveForRetry' as const),
+		};
+		if (failed.length > 0 && !this.continueOnFail()) {
+			results.push(...(await abandonJobs(this, client, jobs, completion)));
+		} else {
+			const ranWith = new Map(submitted.map(({ itemIndex, input }) => [itemIndex, input]));
+			results.push(
+				...(await completeJobs(this, client, jobs, completion, (itemIndex) => {
+					const input = ranWith.get(itemIndex)!;
+					return { seed: input[FIELDS.seed.apiName], input: redactImage(input) };
+				})),
+			);
+		}
+	} finally {
+		created.close();
 	}
-	settleRememberedJobs(this, results);
+	memory.settle(this, results);
 	return finishItems(this, results);
 }
+
+/** The seed may be drawn at random per try, so it is not part of what makes an item the same. */
+const volatileKeys = [FIELDS.seed.apiName];
 
 /** A start frame sent from binary is a long data: URI; the output shows its size instead. */
 function redactImage(input: IDataObject): IDataObject {

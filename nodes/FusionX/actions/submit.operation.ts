@@ -1,11 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { CreatedJobs } from '../helpers/createdJobs';
 import { FIELDS } from '../helpers/input';
-import type { ItemResult } from '../helpers/items';
-import { finishItems } from '../helpers/items';
 import { readApiInputs, readOptions } from '../helpers/parameters';
-import { settleRememberedJobs, submitJobs } from '../helpers/submission';
-import { RunComfyClient } from '../transport';
+import type { ItemResult } from '../helpers/results';
+import { finishItems } from '../helpers/results';
+import { RetryMemory } from '../helpers/retryMemory';
+import type { Submitted } from '../helpers/submission';
+import { submitJobs } from '../helpers/submission';
+import { MODEL_ID } from '../model';
+import type { RunComfyClient } from '../transport';
+import { RunComfyClient as Client } from '../transport';
 
 /** Submit and return at once: the request id and the URLs to follow the job with. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -13,34 +18,42 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { inputs, invalid } = await readApiInputs(this);
 	const results: ItemResult[] = [...invalid];
 	if (inputs.length > 0) {
-		const client = await RunComfyClient.create(this);
-		const { submitted, failed } = await submitJobs(
-			this,
-			client,
-			inputs,
-			options.maxConcurrency,
-			new Set(),
-		);
-		results.push(...failed);
-		for (const { itemIndex, requestId, answer } of submitted) {
-			const input = inputs.find((entry) => entry.itemIndex === itemIndex)!.input;
-			results.push({
-				itemIndex,
-				requestId,
-				status: answer.status ?? 'in_queue',
-				item: {
-					json: {
-						requestId,
-						status: answer.status ?? 'in_queue',
-						statusUrl: answer.status_url ?? `${client.baseUrl}/v1/requests/${requestId}/status`,
-						resultUrl: answer.result_url ?? `${client.baseUrl}/v1/requests/${requestId}/result`,
-						cancelUrl: answer.cancel_url ?? `${client.baseUrl}/v1/requests/${requestId}/cancel`,
-						seed: input[FIELDS.seed.apiName],
-					},
-				},
-			});
+		const client = await Client.create(this);
+		const memory = RetryMemory.open(this);
+		const created = new CreatedJobs(this, client);
+		try {
+			const plan = {
+				modelId: MODEL_ID,
+				inputs,
+				limit: options.maxConcurrency,
+				volatileKeys: [FIELDS.seed.apiName],
+			};
+			const { submitted, failed } = await submitJobs(this, client, plan, memory, created);
+			results.push(...failed, ...submitted.map((job) => submittedItem(client, job)));
+		} finally {
+			created.close();
 		}
+		memory.settle(this, results);
 	}
-	settleRememberedJobs(this, results);
 	return finishItems(this, results);
+}
+
+function submittedItem(client: RunComfyClient, job: Submitted): ItemResult {
+	const { itemIndex, requestId, answer, input } = job;
+	const status = answer.status ?? 'in_queue';
+	return {
+		itemIndex,
+		requestId,
+		status,
+		item: {
+			json: {
+				requestId,
+				status,
+				statusUrl: client.jobUrl(requestId, 'status'),
+				resultUrl: client.jobUrl(requestId, 'result'),
+				cancelUrl: client.jobUrl(requestId, 'cancel'),
+				seed: input[FIELDS.seed.apiName],
+			},
+		},
+	};
 }

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { completeJobs } from '../helpers/completion';
-import type { ItemResult } from '../helpers/items';
-import { finishItems } from '../helpers/items';
+import { completeJobs } from '../helpers/outcomes';
 import { readEach, readOptions, readRequestId } from '../helpers/parameters';
+import type { ItemResult } from '../helpers/results';
+import { finishItems } from '../helpers/results';
 import type { TrackedJob } from '../helpers/polling';
 import { RunComfyClient } from '../transport';
 
@@ -22,7 +22,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const client = await RunComfyClient.create(this);
 		// These jobs were created elsewhere: a stop or another item's failure leaves them running.
 		results.push(
-			...(await completeJobs(this, client, dedupe(jobs), { ...options, cancelOpen: false })),
+			...(await completeJobs(this, client, dedupe(jobs), { ...options, openJobs: 'leave' })),
 		);
 		// Items that repeat a request id get the same result as its first item.
 		for (const job of jobs.filter(

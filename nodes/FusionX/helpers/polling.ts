@@ -2,9 +2,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	backoffDelay,
-	retryAfterOf,
-	toRunComfyError,
 	type JobAnswer,
+	type Reply,
 	type RunComfyClient,
 	type RunComfyError,
 } from '../transport';
@@ -64,11 +63,6 @@ interface JobState extends TrackedJob {
 	finalPoll?: boolean;
 }
 
-function hasVideo(answer: JobAnswer): boolean {
-	const output = answer.output;
-	return !!output && typeof output === 'object' && (!!output.video || Array.isArray(output.videos));
-}
-
 /**
  * Polls the result call (it answers the status while running and everything once done, so one
  * request per poll) until each job ends, fails or times out.
@@ -101,11 +95,11 @@ export async function waitForJobs(
 		ctx.logger.info(`RunComfy job ${job.requestId} (item ${job.itemIndex}): ${text}`);
 
 	const poll = async (job: JobState) => {
-		let answer: JobAnswer;
+		let reply: Reply;
 		try {
-			answer = await client.result(job.requestId, false);
+			reply = await client.result(job.requestId, false);
 		} catch (caught) {
-			const error = toRunComfyError(caught);
+			const error = client.toError(caught);
 			const now = Date.now();
 			if (!error.isTransient || job.failures + 1 >= MAX_CONSECUTIVE_FAILURES) {
 				settle(job, {
@@ -127,6 +121,7 @@ export async function waitForJobs(
 			log(job, `status check failed (${error.message}); next try in ${Math.round(delay / 1000)} s`);
 			return;
 		}
+		const { answer, retryAfterMs } = reply;
 		const now = Date.now();
 		const waitedMs = now - job.startedAt;
 		job.failures = 0;
@@ -139,7 +134,8 @@ export async function waitForJobs(
 		job.status = status;
 		job.queuePosition = answer.queue_position;
 
-		if (SUCCESS_STATUSES.has(status) || (hasVideo(answer) && !PENDING_STATUSES.has(status))) {
+		// Only the status says a job succeeded; whether its output is usable is judged after.
+		if (SUCCESS_STATUSES.has(status)) {
 			settle(job, { kind: 'done', answer, waitedMs });
 		} else if (FAILED_STATUSES.has(status)) {
 			settle(job, { kind: 'failed', status, answer, waitedMs });
@@ -152,7 +148,7 @@ export async function waitForJobs(
 						options.pollIntervalMs * QUEUED_BACKOFF.maxMultiple,
 					)
 				: options.pollIntervalMs;
-			job.nextPollAt = now + Math.max(job.interval, retryAfterOf(answer) ?? 0);
+			job.nextPollAt = now + Math.max(job.interval, retryAfterMs ?? 0);
 		} else {
 			settle(job, { kind: 'unknownStatus', status: status || 'missing', answer, waitedMs });
 		}

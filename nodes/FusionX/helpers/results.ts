@@ -1,5 +1,4 @@
 import type {
-	IBinaryKeyData,
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
@@ -7,62 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { JobAnswer } from '../transport';
-import { RunComfyClient, RunComfyError, toNodeApiError } from '../transport';
-import { readRequestId } from './parameters';
-import { mapWithConcurrency } from './pool';
+import { RunComfyError, toNodeApiError } from '../transport';
 
-/** Reading an item's fields, shaping output items, and failing items without losing a job. */
-
-/** Video URLs in the API's output: `video` (one) and `videos` (several), as strings or {url}. */
-export function videoUrlsOf(output: JobAnswer['output']): string[] {
-	if (!output || typeof output !== 'object') return [];
-	const asUrl = (value: unknown) =>
-		typeof value === 'string' ? value : (value as { url?: unknown } | null)?.url;
-	const urls = [output.video, ...(Array.isArray(output.videos) ? output.videos : [])]
-		.map(asUrl)
-		.filter((url): url is string => typeof url === 'string' && url !== '');
-	return [...new Set(urls)];
-}
-
-/** The output `json` for a finished job. */
-export function resultJson(requestId: string, answer: JobAnswer, waitedMs?: number): IDataObject {
-	const urls = videoUrlsOf(answer.output);
-	const json: IDataObject = {
-		requestId,
-		status: answer.status,
-		videoUrl: urls[0] ?? null,
-	};
-	if (urls.length > 1) json.videoUrls = urls;
-	json.output = answer.output ?? null;
-	if (typeof answer.cost === 'number') json.cost = answer.cost;
-	json.createdAt = answer.created_at ?? null;
-	json.finishedAt = answer.finished_at ?? null;
-	if (waitedMs !== undefined) json.waitedSeconds = Math.round(waitedMs / 100) / 10;
-	if (answer.error) json.error = answer.error;
-	return json;
-}
-
-/** Streams each video into n8n's binary store; never holds a whole video in memory. */
-export async function downloadVideos(
-	ctx: IExecuteFunctions,
-	client: RunComfyClient,
-	requestId: string,
-	urls: string[],
-	propertyName: string,
-): Promise<IBinaryKeyData> {
-	const binary: IBinaryKeyData = {};
-	for (const [index, url] of urls.entries()) {
-		const { stream, mimeType } = await client.openVideo(url);
-		const suffix = index === 0 ? '' : `_${index}`;
-		binary[`${propertyName}${suffix}`] = await ctx.helpers.prepareBinaryData(
-			stream as Buffer,
-			`${requestId}${suffix}.mp4`,
-			mimeType && mimeType !== 'application/octet-stream' ? mimeType : 'video/mp4',
-		);
-	}
-	return binary;
-}
+/** Each item's fate (an output item, or an error naming its job) and the node's output. */
 
 /** One item's fate: an output item, or an error that names the job it belongs to. */
 export interface ItemResult {
@@ -146,32 +92,4 @@ export function finishItems(
 				: { error: error.message, ...details };
 		return { json, pairedItem: { item: result.itemIndex } };
 	});
-}
-
-const LOOKUP_CONCURRENCY = 5;
-
-/**
- * The one-request operations (status, result, cancel): each item's request id is looked up, a
- * few at a time, and a failure names the request id it was about.
- */
-export async function lookUpEach(
-	ctx: IExecuteFunctions,
-	lookUp: (
-		client: RunComfyClient,
-		requestId: string,
-	) => Promise<{ json: IDataObject; binary?: IBinaryKeyData; status?: string }>,
-): Promise<INodeExecutionData[]> {
-	const indexes = ctx.getInputData().map((_, itemIndex) => itemIndex);
-	const client = await RunComfyClient.create(ctx);
-	const results = await mapWithConcurrency(indexes, LOOKUP_CONCURRENCY, async (itemIndex) => {
-		let requestId: string | undefined;
-		try {
-			requestId = readRequestId(ctx, itemIndex);
-			const { json, binary, status } = await lookUp(client, requestId);
-			return { itemIndex, requestId, status, item: { json, binary } } as ItemResult;
-		} catch (error) {
-			return failure(ctx, itemIndex, error, { requestId });
-		}
-	});
-	return finishItems(ctx, results, 'Request IDs in this run');
 }

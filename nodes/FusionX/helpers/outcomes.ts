@@ -1,0 +1,196 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { JobAnswer, RunComfyClient } from '../transport';
+import { downloadVideos, resultJson, videoUrlsOf } from './output';
+import type { NodeOptions } from './parameters';
+import type { JobOutcome, TrackedJob } from './polling';
+import { MAX_CONSECUTIVE_FAILURES, waitForJobs } from './polling';
+import { mapWithConcurrency } from './pool';
+import type { ItemResult } from './results';
+import { failure } from './results';
+
+/** Waiting for jobs and turning how each ended into an output item or an item error. */
+
+export interface CompletionOptions extends NodeOptions {
+	/** What happens to a job still queued when the run ends early. */
+	openJobs: 'cancel' | 'leaveForRetry' | 'leave';
+}
+
+const RESUME_HINT = 'Resume it with the Wait for Completion operation and this Request ID.';
+
+interface Context {
+	ctx: IExecuteFunctions;
+	client: RunComfyClient;
+	job: TrackedJob;
+	options: CompletionOptions;
+}
+
+function fail(c: Context, message: string, status?: string, description?: string): ItemResult {
+	const { itemIndex, requestId } = c.job;
+	const error = new NodeOperationError(c.ctx.getNode(), message, { itemIndex, description });
+	return failure(c.ctx, itemIndex, error, { requestId, status });
+}
+
+async function tryCancel(c: Context): Promise<{ cancelled: boolean; text: string }> {
+	try {
+		const answer = await c.client.cancel(c.job.requestId);
+		return answer.outcome === 'cancelled' || answer.status === 'cancelled'
+			? { cancelled: true, text: 'It was still queued, so it was cancelled.' }
+			: {
+					cancelled: false,
+					text: `It could not be cancelled (${answer.outcome ?? answer.status ?? 'no answer'}: a running job cannot be cancelled) and may still finish. ${RESUME_HINT}`,
+				};
+	} catch (error) {
+		return {
+			cancelled: false,
+			text: `Cancelling it failed (${c.client.toError(error).message}); it may still be running. ${RESUME_HINT}`,
+		};
+	}
+}
+
+function jobError(answer: JobAnswer): string {
+	const error = answer.error;
+	if (typeof error === 'string' && error) return error;
+	if (error && typeof error === 'object') {
+		const message = (error as IDataObject).message ?? (error as IDataObject).error_message;
+		return typeof message === 'string' ? message : JSON.stringify(error);
+	}
+	return 'no reason given';
+}
+
+/** A finished job is a success only with a usable video URL in its output. */
+async function completed(
+	c: Context,
+	answer: JobAnswer,
+	waitedMs: number,
+	extraJson: IDataObject,
+): Promise<ItemResult> {
+	const { itemIndex, requestId } = c.job;
+	const urls = videoUrlsOf(answer.output);
+	if (urls.length === 0) {
+		return fail(
+			c,
+			'The job finished but its output holds no video URL',
+			answer.status,
+			`RunComfy reported "${answer.status}" with output ${JSON.stringify(answer.output ?? null).slice(0, 300)}.`,
+		);
+	}
+	const json = { ...resultJson(requestId, answer, waitedMs), ...extraJson };
+	if (!c.options.download) return { itemIndex, requestId, status: answer.status, item: { json } };
+	try {
+		const binary = await downloadVideos(c.ctx, c.client, requestId, urls, c.options);
+		return { itemIndex, requestId, status: answer.status, item: { json, binary } };
+	} catch (error) {
+		return failure(c.ctx, itemIndex, c.client.toError(error), {
+			requestId,
+			status: answer.status,
+			extra: `The job succeeded; the video is at ${urls.join(', ')}.`,
+		});
+	}
+}
+
+async function timedOut(c: Context, status: string | undefined): Promise<ItemResult> {
+	const seconds = Math.round(c.options.timeoutMs / 1000);
+	const after = c.options.cancelOnTimeout
+		? await tryCancel(c)
+		: { cancelled: false, text: `It may still be running at RunComfy. ${RESUME_HINT}` };
+	return fail(
+		c,
+		`The job did not finish within the timeout of ${seconds} s (last status: ${status ?? 'unknown'})`,
+		after.cancelled ? 'cancelled' : status,
+		after.text,
+	);
+}
+
+/** A job left open because another item failed: cancelled if queued, unless a retry reuses it. */
+async function leftOpen(c: Context, status: string | undefined): Promise<ItemResult> {
+	const after =
+		c.options.openJobs === 'cancel'
+			? await tryCancel(c)
+			: c.options.openJobs === 'leaveForRetry'
+				? {
+						cancelled: false,
+						text: 'It was left running: the next try of this node (Retry On Fail) reuses it.',
+					}
+				: { cancelled: false, text: `It is still at RunComfy. ${RESUME_HINT}` };
+	const result = fail(
+		c,
+		'Stopped because another item failed',
+		after.cancelled ? 'cancelled' : status,
+		after.text,
+	);
+	return { ...result, secondary: true };
+}
+
+async function toItemResult(
+	c: Context,
+	outcome: JobOutcome,
+	extraJson: IDataObject,
+): Promise<ItemResult> {
+	switch (outcome.kind) {
+		case 'done':
+			return await completed(c, outcome.answer, outcome.waitedMs, extraJson);
+		case 'failed':
+			return fail(
+				c,
+				outcome.status === 'failed'
+					? `The RunComfy job failed: ${jobError(outcome.answer)}`
+					: 'The RunComfy job was cancelled',
+				outcome.status,
+			);
+		case 'unknownStatus':
+			return fail(
+				c,
+				`RunComfy reported an unknown status "${outcome.status}" for this job`,
+				outcome.status,
+				`The node stopped waiting rather than loop on it. ${RESUME_HINT}`,
+			);
+		case 'timedOut':
+			return await timedOut(c, outcome.status);
+		case 'pollError':
+			return failure(c.ctx, c.job.itemIndex, outcome.error, {
+				requestId: c.job.requestId,
+				status: outcome.status,
+				extra: outcome.error.isTransient
+					? `Gave up after ${MAX_CONSECUTIVE_FAILURES} failed status checks in a row. ${RESUME_HINT}`
+					: undefined,
+			});
+		case 'open':
+			return await leftOpen(c, outcome.status);
+	}
+}
+
+/** Without Continue On Fail one failed submit ends the run: the other jobs are left open. */
+export async function abandonJobs(
+	ctx: IExecuteFunctions,
+	client: RunComfyClient,
+	jobs: TrackedJob[],
+	options: CompletionOptions,
+): Promise<ItemResult[]> {
+	const open: JobOutcome = { kind: 'open', waitedMs: 0 };
+	return await Promise.all(
+		jobs.map(async (job) => await toItemResult({ ctx, client, job, options }, open, {})),
+	);
+}
+
+/** Waits for all jobs together and returns one result per job, in the order given. */
+export async function completeJobs(
+	ctx: IExecuteFunctions,
+	client: RunComfyClient,
+	jobs: TrackedJob[],
+	options: CompletionOptions,
+	extraJson: (itemIndex: number) => IDataObject = () => ({}),
+): Promise<ItemResult[]> {
+	const outcomes = await waitForJobs(ctx, client, jobs, {
+		pollIntervalMs: options.pollIntervalMs,
+		timeoutMs: options.timeoutMs,
+		stopOnFailure: !ctx.continueOnFail(),
+	});
+	// Downloads one at a time: n8n's database and in-memory binary modes hold each file whole.
+	const limit = options.download ? 1 : options.maxConcurrency;
+	return await mapWithConcurrency(jobs, limit, async (job) => {
+		const outcome = outcomes.get(job.requestId)!;
+		return await toItemResult({ ctx, client, job, options }, outcome, extraJson(job.itemIndex));
+	});
+}

@@ -1,0 +1,264 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import { detachedContext } from './detached';
+import {
+	cancelled,
+	errorFromAnswer,
+	NETWORK_PHRASES,
+	networkCodeOf,
+	RunComfyError,
+} from './errors';
+import { backoffDelay, parseRetryAfter, RETRY } from './retry';
+import { printableUrl, Secrets } from './secrets';
+import type { Call, JobAnswer, Reply } from './types';
+import { REQUEST_TIMEOUT_MS } from './types';
+
+export const CREDENTIAL_TYPE = 'runComfyApi';
+export const DEFAULT_BASE_URL = 'https://model-api.runcomfy.net';
+
+/** One path segment of a RunComfy URL, encoded; `.` and `..` would climb the path, so refused. */
+export function pathSegment(value: string): string {
+	if (value === '' || value === '.' || value === '..') {
+		throw new RunComfyError('unexpected', `"${value}" is not a valid id`);
+	}
+	return encodeURIComponent(value);
+}
+
+/** A model id keeps its slashes; each segment is encoded. */
+export function modelPath(modelId: string): string {
+	return modelId.split('/').map(pathSegment).join('/');
+}
+
+interface Raw {
+	body: unknown;
+	headers: IDataObject;
+	statusCode: number;
+}
+
+/**
+ * The one place that talks HTTP to RunComfy's API and builds its URLs: authentication through
+ * n8n, no redirects (the token must not travel elsewhere), retries, and secrets kept out of
+ * everything it returns or throws.
+ */
+export class RunComfyClient {
+	private constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly baseUrl: string,
+		readonly secrets: Secrets,
+	) {}
+
+	static async create(ctx: IExecuteFunctions): Promise<RunComfyClient> {
+		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		const raw = String(credentials.baseUrl || DEFAULT_BASE_URL).trim();
+		const url = parseBaseUrl(ctx, raw);
+		const secrets = new Secrets([
+			String(credentials.apiToken ?? ''),
+			url.password,
+			url.username && url.password ? `${url.username}:${url.password}` : undefined,
+		]);
+		return new RunComfyClient(ctx, raw.replace(/\/+$/, ''), secrets);
+	}
+
+	/** The Base URL as it may be shown: without user:password. */
+	get printableBaseUrl(): string {
+		return printableUrl(this.baseUrl);
+	}
+
+	/** Where a job can be followed, for output: never with credentials in it. */
+	jobUrl(requestId: string, call: 'status' | 'result' | 'cancel'): string {
+		return `${this.printableBaseUrl}/v1/requests/${pathSegment(requestId)}/${call}`;
+	}
+
+	/**
+	 * A paid job: retried only on 429 or when the connection was refused before anything was
+	 * sent. Sent without the execution's Stop signal: once on the wire, its answer is awaited so
+	 * the job it creates is known and can be cancelled.
+	 */
+	async submit(modelId: string, input: IDataObject): Promise<JobAnswer> {
+		const path = `/v1/models/${modelPath(modelId)}`;
+		return await this.withRetries(
+			'submit',
+			(error) => error.submitNotTaken,
+			async () => (await this.send('submit', 'POST', path, { body: input, detached: true })).answer,
+		);
+	}
+
+	async status(requestId: string): Promise<JobAnswer> {
+		return (await this.lookUp('status', 'GET', requestId, true)).answer;
+	}
+
+	/** The job's status while it runs and the finished job (with its cost) once it ends. */
+	async result(requestId: string, retry = true): Promise<Reply> {
+		return await this.lookUp('result', 'GET', requestId, retry, { include_cost: 'true' });
+	}
+
+	async cancel(requestId: string): Promise<JobAnswer> {
+		return (await this.lookUp('cancel', 'POST', requestId, true)).answer;
+	}
+
+	/** Cancel after the execution was stopped: one attempt, without the (aborted) Stop signal. */
+	async cancelDetached(requestId: string): Promise<JobAnswer> {
+		const path = `/v1/requests/${pathSegment(requestId)}/cancel`;
+		return (await this.send('cancel', 'POST', path, { detached: true })).answer;
+	}
+
+	/** Sleeps, but wakes at once when the execution is stopped. */
+	async pause(ms: number): Promise<void> {
+		const signal = this.ctx.getExecutionCancelSignal?.();
+		if (signal?.aborted) throw cancelled();
+		const woken = await sleep(ms, signal).then(
+			() => false,
+			() => true,
+		);
+		if (woken) throw cancelled();
+	}
+
+	get stopped(): boolean {
+		return this.ctx.getExecutionCancelSignal?.()?.aborted === true;
+	}
+
+	/** Repeats `attempt` while `retryable` says so, waiting as the server asks or backing off. */
+	async withRetries<T>(
+		what: Call | 'download',
+		retryable: (error: RunComfyError) => boolean,
+		attempt: () => Promise<T>,
+	): Promise<T> {
+		for (let failures = 1; ; failures++) {
+			const outcome = await attempt().then(
+				(value) => ({ value, error: undefined }),
+				(error: unknown) => ({ value: undefined, error: this.toError(error) }),
+			);
+			if (!outcome.error) return outcome.value as T;
+			if (!retryable(outcome.error) || failures >= RETRY.attempts) throw outcome.error;
+			const delay = backoffDelay(failures, outcome.error.details.retryAfterMs);
+			this.ctx.logger.debug(`RunComfy ${what}: ${outcome.error.message}; retrying in ${delay} ms`);
+			await this.pause(delay);
+		}
+	}
+
+	/** Any error as a RunComfyError whose texts hold no secret. */
+	toError(error: unknown): RunComfyError {
+		if (error instanceof RunComfyError) {
+			const message = this.secrets.redact(error.message);
+			if (message === error.message) return error;
+			return new RunComfyError(error.kind, message, error.details);
+		}
+		const text = (error as Error)?.message || String(error) || 'unknown error';
+		return new RunComfyError('unexpected', this.secrets.redact(text));
+	}
+
+	/** A request failed before any answer: plain words, no secret, no raw code in the text. */
+	networkError(where: string, error: unknown, detached = false): RunComfyError {
+		if (!detached && this.stopped) return cancelled();
+		const networkCode = networkCodeOf(error);
+		// Plain words: n8n rewrites any message that contains a raw code such as ECONNREFUSED.
+		const text =
+			NETWORK_PHRASES[networkCode ?? ''] ??
+			((error as Error)?.message || 'unknown error').replace(/\bE[A-Z]{4,}\b/g, '').trim();
+		return new RunComfyError('network', this.secrets.redact(`Could not reach ${where}: ${text}`), {
+			networkCode,
+		});
+	}
+
+	private async lookUp(
+		call: Exclude<Call, 'submit'>,
+		method: IHttpRequestMethods,
+		requestId: string,
+		retry: boolean,
+		qs?: IDataObject,
+	): Promise<Reply> {
+		const path = `/v1/requests/${pathSegment(requestId)}/${call}`;
+		const once = async () => await this.send(call, method, path, { qs });
+		if (!retry) return await once();
+		return await this.withRetries(call, (error) => error.isTransient, once);
+	}
+
+	private async send(
+		call: Call,
+		method: IHttpRequestMethods,
+		path: string,
+		request: { body?: IDataObject; qs?: IDataObject; detached?: boolean },
+	): Promise<Reply> {
+		const options: IHttpRequestOptions = {
+			method,
+			url: `${this.baseUrl}${path}`,
+			qs: request.qs,
+			body: request.body,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: REQUEST_TIMEOUT_MS[call],
+		};
+		const ctx = request.detached ? detachedContext(this.ctx) : this.ctx;
+		let raw: Raw;
+		try {
+			raw = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				CREDENTIAL_TYPE,
+				options,
+			)) as Raw;
+		} catch (error) {
+			throw this.networkError(`RunComfy at ${this.printableBaseUrl}`, error, request.detached);
+		}
+		return this.read(call, raw);
+	}
+
+	/** An answer as a Reply, or the error it means; everything in it is redacted first. */
+	private read(call: Call, raw: Raw): Reply {
+		const headers = raw.headers ?? {};
+		let answer: unknown = raw.body;
+		if (typeof answer === 'string') {
+			try {
+				answer = JSON.parse(answer);
+			} catch {
+				// not JSON: reported below
+			}
+		}
+		answer = this.secrets.redactDeep(answer);
+		const isObject = typeof answer === 'object' && answer !== null && !Array.isArray(answer);
+		// RunComfy sometimes answers an error with HTTP 200, so every body is checked.
+		if (
+			raw.statusCode < 200 ||
+			raw.statusCode >= 300 ||
+			!isObject ||
+			(answer as IDataObject).error_code !== undefined
+		) {
+			throw errorFromAnswer(call, raw.statusCode, answer, this.secrets.redactDeep(headers));
+		}
+		return { answer: answer as JobAnswer, retryAfterMs: parseRetryAfter(headers['retry-after']) };
+	}
+}
+
+/** The credential's Base URL, refused when it cannot be joined with an API path safely. */
+function parseBaseUrl(ctx: IExecuteFunctions, raw: string): URL {
+	let url: URL | undefined;
+	try {
+		url = new URL(raw);
+	} catch {
+		url = undefined;
+	}
+	const problem = !url
+		? 'is not a URL'
+		: url.protocol !== 'https:' && url.protocol !== 'http:'
+			? 'must start with https://'
+			: url.search || url.hash || /[?#]/.test(raw)
+				? 'must not contain a query (?…) or a fragment (#…)'
+				: undefined;
+	if (problem) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The Base URL in the RunComfy API credential ${problem}`,
+			{
+				description: `Set it to ${DEFAULT_BASE_URL}. Nothing was sent to RunComfy.`,
+			},
+		);
+	}
+	return url!;
+}
