@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { LIMITS, NUM_FRAMES, RESOLUTIONS } from '../helpers/input';
+import { OPTION_LIMITS } from '../helpers/values';
 
 /**
  * Fields shared by several operations. Limits come from helpers/input, the API's schema; defaults
@@ -116,7 +117,7 @@ export const generationFields: INodeProperties[] = [
 		typeOptions: { numberPrecision: 0 },
 		default: -1,
 		description:
-			'Start value of the randomness. -1 picks a random seed (shown in the output); reuse a seed with the same inputs to get the same video again.',
+			'Start value of the randomness, a whole number. -1 picks a random seed (shown in the output); reuse a seed with the same inputs to get the same video again.',
 		displayOptions: creating,
 	},
 	{
@@ -214,7 +215,11 @@ export const optionsField: INodeProperties = {
 			displayName: 'Max Concurrent Submits',
 			name: 'maxConcurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
+			typeOptions: {
+				minValue: OPTION_LIMITS.maxConcurrency.min,
+				maxValue: OPTION_LIMITS.maxConcurrency.max,
+				numberPrecision: 0,
+			},
 			default: 5,
 			description:
 				'How many jobs are submitted at the same time; all submitted jobs are then waited for together',
@@ -224,9 +229,12 @@ export const optionsField: INodeProperties = {
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollInterval',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 600 },
+			typeOptions: {
+				minValue: OPTION_LIMITS.pollInterval.min,
+				maxValue: OPTION_LIMITS.pollInterval.max,
+			},
 			default: 5,
-			description: 'How often to check each job while waiting',
+			description: `How often to check each job while waiting (${OPTION_LIMITS.pollInterval.min}–${OPTION_LIMITS.pollInterval.max} seconds)`,
 			displayOptions: { show: { '/operation': waiting } },
 		},
 		{
@@ -234,7 +242,7 @@ export const optionsField: INodeProperties = {
 			name: 'binaryPropertyName',
 			type: 'string',
 			default: 'data',
-			hint: 'The name of the output binary field for the video; further videos get _1, _2, …',
+			hint: 'The name of the output binary field for the video (letters, digits, _, - and .); further videos get _1, _2, …',
 			description: 'Binary field to put the downloaded video in',
 			displayOptions: { show: { '/operation': resulting, download: [true] } },
 		},
@@ -242,6 +250,7 @@ export const optionsField: INodeProperties = {
 			displayName: 'Timeout (Seconds)',
 			name: 'timeout',
 			type: 'number',
+			// Any positive number is accepted from an expression; the field itself asks for 1 s or more.
 			typeOptions: { minValue: 1 },
 			default: 900,
 			description:

@@ -1,6 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { checkImageDataUri, megabytes } from './image';
+import type { Checked, NumberRule } from './values';
+import { checkNumber, InputError, RESERVED_KEYS, show } from './values';
+
 /**
  * The one place that knows the API's input schema: the limits, the mapping from the node's
  * fields to RunComfy's `598_…` keys, and the validation. The UI fields read their limits from
@@ -29,8 +33,11 @@ export const LIMITS = {
 	shift: { min: 1, max: 15, default: 5 },
 } as const;
 
-/** Documented for images; data URIs follow RunComfy's other endpoints (6 MiB). */
-export const MAX_DATA_URI_IMAGE_BYTES = 6 * 1024 * 1024;
+/** RunComfy's request limit (its other endpoints; none is documented for this model). */
+export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+/** Whole numbers that survive JSON: beyond 2^53 a seed would be sent as another number. */
+const SEED_RANGE = { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 
 /** Node field name, API key and the label the user sees in the UI. */
 export const FIELDS = {
@@ -49,63 +56,67 @@ export type FieldName = keyof typeof FIELDS;
 
 const typedKeys = new Set<string>(Object.values(FIELDS).map((field) => field.apiName));
 
-/** Accepts numbers and numeric strings (a sheet or an expression often yields "8"). */
-function numeric(label: string, integer: boolean, min?: number, max?: number) {
-	const range = min !== undefined && max !== undefined ? ` between ${min} and ${max}` : '';
-	return z.preprocess(
-		(value) =>
-			typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
-				? Number(value)
-				: value,
-		z.unknown().superRefine((value, ctx) => {
-			const shown = JSON.stringify(value) ?? String(value);
-			if (typeof value !== 'number' || !Number.isFinite(value)) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: `${label} must be a${integer ? 'n integer' : ' number'}${range}, got ${shown}`,
-				});
-			} else if (integer && !Number.isInteger(value)) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: `${label} must be a whole number${range}, got ${shown}`,
-				});
-			} else if (min !== undefined && max !== undefined && (value < min || value > max)) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: `${label} must be${range}, got ${shown}`,
-				});
-			}
-		}),
-	) as z.ZodType<number>;
+/** A zod field from one of the pure checks; its message is the user's. */
+function checked<T>(check: (raw: unknown) => Checked<T>) {
+	return z.unknown().transform((raw, ctx) => {
+		const result = check(raw);
+		if ('value' in result) return result.value;
+		ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.problem });
+		return z.NEVER;
+	});
 }
 
-function httpUrl(label: string) {
-	return z
-		.string({ message: `${label} is required: the start frame as a public http(s) URL` })
-		.superRefine((value, ctx) => {
-			if (value.startsWith('data:image/')) return; // built by the node from binary input
-			let url: URL | undefined;
-			try {
-				url = new URL(value.trim());
-			} catch {
-				url = undefined;
-			}
-			if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: `${label} must be a public http(s) URL of the start frame, got ${JSON.stringify(value.slice(0, 100))}`,
-				});
-			}
-		});
+const numeric = (label: string, rule: NumberRule) =>
+	checked((raw) => checkNumber(label, raw, rule));
+
+const PROMPT_REQUIRED = 'Prompt is required: describe the motion and scene to generate';
+
+function checkPrompt(raw: unknown): Checked<string> {
+	if (raw === undefined || raw === null) return { problem: PROMPT_REQUIRED };
+	if (typeof raw !== 'string') return { problem: `Prompt must be text, got ${show(raw)}` };
+	return raw.trim() === '' ? { problem: PROMPT_REQUIRED } : { value: raw.trim() };
+}
+
+/** An http(s) URL RunComfy's workers fetch, or a data: URI checked like a binary start frame. */
+export function checkImageUrl(raw: unknown): Checked<string> {
+	const label = FIELDS.imageUrl.label;
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+		return { problem: `${label} is required: the start frame as a public http(s) URL` };
+	}
+	if (typeof raw !== 'string') {
+		return { problem: `${label} must be text: a public http(s) URL, got ${show(raw)}` };
+	}
+	const value = raw.trim();
+	if (/[\s\p{Cc}]/u.test(value)) {
+		return {
+			problem: `${label} can't contain spaces, line breaks or control characters (a space is %20 in a URL), got ${show(value)}`,
+		};
+	}
+	if (/^data:/i.test(value)) return checkImageDataUri(value);
+	let url: URL | undefined;
+	try {
+		url = new URL(value);
+	} catch {
+		url = undefined;
+	}
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+		return {
+			problem: `${label} must be a public http(s) URL of the start frame, got ${show(value)}`,
+		};
+	}
+	if (url.username || url.password) {
+		// Not echoed: it holds a password. A pre-signed URL keeps its secret in the query instead.
+		return {
+			problem: `${label} can't contain a user name or password (user:password@…): RunComfy's workers would receive them. Use a pre-signed URL instead.`,
+		};
+	}
+	return { value };
 }
 
 /** The API's input, keyed as the API names it; messages name the fields as the UI shows them. */
 export const apiInputSchema = z.object({
-	[FIELDS.prompt.apiName]: z
-		.string({ message: 'Prompt is required: describe the motion and scene to generate' })
-		.trim()
-		.min(1, 'Prompt is required: describe the motion and scene to generate'),
-	[FIELDS.imageUrl.apiName]: httpUrl(FIELDS.imageUrl.label),
+	[FIELDS.prompt.apiName]: checked(checkPrompt),
+	[FIELDS.imageUrl.apiName]: checked(checkImageUrl),
 	[FIELDS.resolution.apiName]: z.preprocess(
 		// "1280x720" from a sheet means the one option of that size, "1280x720 (16:9)".
 		(value) =>
@@ -120,30 +131,23 @@ export const apiInputSchema = z.object({
 				message: `Resolution must be one of ${RESOLUTIONS.join(', ')}`,
 			}),
 	),
-	[FIELDS.numFrames.apiName]: numeric(FIELDS.numFrames.label, true).refine(
-		(value) => (NUM_FRAMES as readonly number[]).includes(value),
-		(value) => ({ message: `Number of Frames must be 81 or 141, got ${value}` }),
-	),
-	[FIELDS.frameRate.apiName]: numeric(
-		FIELDS.frameRate.label,
-		true,
-		LIMITS.frameRate.min,
-		LIMITS.frameRate.max,
-	),
-	[FIELDS.seed.apiName]: numeric(FIELDS.seed.label, true),
-	[FIELDS.steps.apiName]: numeric(FIELDS.steps.label, true, LIMITS.steps.min, LIMITS.steps.max),
-	[FIELDS.guidanceScale.apiName]: numeric(
-		FIELDS.guidanceScale.label,
-		false,
-		LIMITS.guidanceScale.min,
-		LIMITS.guidanceScale.max,
-	),
-	[FIELDS.shift.apiName]: numeric(FIELDS.shift.label, false, LIMITS.shift.min, LIMITS.shift.max),
+	[FIELDS.numFrames.apiName]: numeric(FIELDS.numFrames.label, { integer: true, oneOf: NUM_FRAMES }),
+	[FIELDS.frameRate.apiName]: numeric(FIELDS.frameRate.label, {
+		integer: true,
+		...LIMITS.frameRate,
+	}),
+	[FIELDS.seed.apiName]: numeric(FIELDS.seed.label, {
+		integer: true,
+		...SEED_RANGE,
+		quietRange: true,
+		note: ' (-1 picks a random seed)',
+	}),
+	[FIELDS.steps.apiName]: numeric(FIELDS.steps.label, { integer: true, ...LIMITS.steps }),
+	[FIELDS.guidanceScale.apiName]: numeric(FIELDS.guidanceScale.label, LIMITS.guidanceScale),
+	[FIELDS.shift.apiName]: numeric(FIELDS.shift.label, LIMITS.shift),
 });
 
 export type FieldValues = Record<FieldName, unknown>;
-
-export class InputError extends Error {}
 
 function parseJson(text: string): unknown {
 	try {
@@ -154,12 +158,18 @@ function parseJson(text: string): unknown {
 }
 
 function parseAdditionalInputs(raw: unknown): IDataObject {
-	if (raw === undefined || raw === null || raw === '') return {};
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === ''))
+		return {};
 	const value = typeof raw === 'string' ? parseJson(raw) : raw;
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 		throw new InputError('Additional Inputs must be a JSON object, e.g. {"new_key": "value"}');
 	}
-	const clash = Object.keys(value).filter((key) => typedKeys.has(key));
+	const keys = Object.keys(value);
+	const reserved = keys.filter((key) => RESERVED_KEYS.has(key));
+	if (reserved.length > 0) {
+		throw new InputError(`Additional Inputs can't use the key ${reserved.join(', ')}`);
+	}
+	const clash = keys.filter((key) => typedKeys.has(key));
 	if (clash.length > 0) {
 		const names = clash.map(
 			(key) => Object.values(FIELDS).find((field) => field.apiName === key)?.label ?? key,
@@ -191,6 +201,12 @@ export function buildApiInput(fields: FieldValues, additionalInputs?: unknown): 
 	}
 	const input: IDataObject = { ...parseAdditionalInputs(additionalInputs), ...parsed.data };
 	if (input[FIELDS.seed.apiName] === -1) input[FIELDS.seed.apiName] = randomSeed();
-	input[FIELDS.imageUrl.apiName] = String(input[FIELDS.imageUrl.apiName]).trim();
+	const bytes = Buffer.byteLength(JSON.stringify(input));
+	if (bytes > MAX_REQUEST_BYTES) {
+		// A long prompt is fine; only a body RunComfy would refuse (after we paid nothing) is not.
+		throw new InputError(
+			`The request for this item would be ${megabytes(bytes)} MB; RunComfy accepts at most 64 MB: shorten the Prompt or the Additional Inputs`,
+		);
+	}
 	return input;
 }

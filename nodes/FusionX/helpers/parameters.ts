@@ -1,10 +1,20 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { checkImageBytes, declaredTypeProblem } from './image';
 import type { FieldValues } from './input';
-import { buildApiInput, FIELDS, InputError, MAX_DATA_URI_IMAGE_BYTES } from './input';
-import type { ItemResult } from './items';
-import { failure } from './items';
+import { buildApiInput, FIELDS } from './input';
+import type { ItemResult } from './results';
+import { failure } from './results';
+import {
+	checkBinaryPropertyName,
+	checkFlag,
+	checkNumber,
+	checkRequestId,
+	InputError,
+	OPTION_LIMITS,
+	valueOf,
+} from './values';
 
 /** Reading the node's parameters: options, each item's API input, request ids. */
 
@@ -17,39 +27,65 @@ export interface NodeOptions {
 	maxConcurrency: number;
 }
 
+const OPTIONS_DESCRIPTION =
+	'Nothing was submitted to RunComfy: correct the option under Options and run the node again.';
+
+/** Operations that read an option: a hidden option's stale value must not stop the node. */
+const READ_BY = {
+	waiting: ['generate', 'waitForCompletion'],
+	submitting: ['generate', 'submit'],
+	resulting: ['generate', 'waitForCompletion', 'getResult'],
+};
+
+/** The node's options, checked once for all items; a bad one stops the node before any request. */
 export function readOptions(ctx: IExecuteFunctions): NodeOptions {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const seconds = (value: unknown, fallback: number) => {
-		const number = Number(value ?? fallback);
-		return (Number.isFinite(number) && number > 0 ? number : fallback) * 1000;
-	};
+	const operation = String(ctx.getNodeParameter('operation', 0));
+	const reads = (group: keyof typeof READ_BY) => READ_BY[group].includes(operation);
+	const number = (name: keyof typeof OPTION_LIMITS, fallback: number, read: boolean) =>
+		read && options[name] !== undefined
+			? valueOf(checkNumber(OPTION_LIMITS[name].label, options[name], OPTION_LIMITS[name]))
+			: fallback;
+	const flag = (name: string, label: string, fallback: boolean, read: boolean) =>
+		read ? valueOf(checkFlag(label, options[name], fallback)) : fallback;
 	// An AI agent gets URLs only: binary data would flood its context.
 	const isTool = ctx.getNode().type.endsWith('Tool');
-	return {
-		pollIntervalMs: seconds(options.pollInterval, 5),
-		timeoutMs: seconds(options.timeout, 900),
-		cancelOnTimeout: options.cancelOnTimeout !== false,
-		download: options.download === true && !isTool,
-		binaryPropertyName: String(options.binaryPropertyName || 'data'),
-		maxConcurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)) || 5),
-	};
+	try {
+		const download = flag('download', 'Download Video', false, reads('resulting')) && !isTool;
+		return {
+			pollIntervalMs: number('pollInterval', 5, reads('waiting')) * 1000,
+			timeoutMs: number('timeout', 900, reads('waiting')) * 1000,
+			cancelOnTimeout: flag('cancelOnTimeout', 'Cancel on Timeout', true, reads('waiting')),
+			download,
+			binaryPropertyName:
+				download && options.binaryPropertyName !== undefined
+					? valueOf(checkBinaryPropertyName('Put Output in Field', options.binaryPropertyName))
+					: 'data',
+			maxConcurrency: number('maxConcurrency', 5, reads('submitting')),
+		};
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), error as Error, {
+			description: OPTIONS_DESCRIPTION,
+		});
+	}
 }
 
+const BINARY_FIELD = 'Input Binary Field';
+
+/** The start frame from a binary field as a data: URI, with the type its bytes really have. */
 async function imageFromBinary(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
-	const property = ctx.getNodeParameter('imageBinaryProperty', itemIndex) as string;
+	const property = valueOf(
+		checkBinaryPropertyName(BINARY_FIELD, ctx.getNodeParameter('imageBinaryProperty', itemIndex)),
+	);
+	const source = { subject: `${BINARY_FIELD} "${property}"`, via: 'from binary' };
 	const binary = ctx.helpers.assertBinaryData(itemIndex, property);
-	if (!binary.mimeType?.startsWith('image/')) {
-		throw new InputError(
-			`Input Binary Field "${property}" holds ${binary.mimeType || 'a file of unknown type'}, not an image: use a PNG, JPEG or WebP start frame`,
-		);
-	}
+	const typeProblem = declaredTypeProblem(source, binary.mimeType);
+	if (typeProblem) throw new InputError(typeProblem);
 	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-	if (buffer.length > MAX_DATA_URI_IMAGE_BYTES) {
-		throw new InputError(
-			`Input Binary Field "${property}" is ${(buffer.length / 1048576).toFixed(1)} MB; images sent from binary may be at most 6 MB. Use a smaller image or a hosted URL.`,
-		);
-	}
-	return `data:${binary.mimeType};base64,${buffer.toString('base64')}`;
+	const mimeType = valueOf(
+		checkImageBytes(source, buffer.length, buffer.subarray(0, 16), binary.mimeType),
+	);
+	return `data:${mimeType};base64,${buffer.toString('base64')}`;
 }
 
 /** The API body for one item, validated; throws a NodeOperationError naming the UI field. */
@@ -104,15 +140,15 @@ export async function readEach<T>(
 	return { valid, invalid };
 }
 
+/** The item's Request ID, trimmed; refused before any request when it can't be one. */
 export function readRequestId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const requestId = String(ctx.getNodeParameter('requestId', itemIndex, '') ?? '').trim();
-	if (!requestId) {
-		throw new NodeOperationError(ctx.getNode(), 'Request ID is required', {
+	const checked = checkRequestId(ctx.getNodeParameter('requestId', itemIndex, ''));
+	if ('problem' in checked) {
+		throw new NodeOperationError(ctx.getNode(), checked.problem, {
 			itemIndex,
 			description:
-				'Pass the requestId that Submit Job or Generate Video returned, e.g. {{ $json.requestId }}.',
+				'Pass the requestId that Submit Job or Generate Video returned, e.g. {{ $json.requestId }}. Nothing was sent to RunComfy for this item.',
 		});
 	}
-	return requestId;
+	return checked.value;
 }
-
