@@ -52,6 +52,19 @@ export interface JobScript {
 	videoBytes?: number;
 	cost?: number;
 	noPosition?: boolean;
+	/** Replaces the result's `output` as it is (null, {}, {videos: []}, a file: URL…). */
+	output?: unknown;
+	/** Extra fields merged into the finished result (e.g. an `error` beside a success). */
+	resultExtra?: Record<string, unknown>;
+	/** How the video file is served: its Content-Type, cut off after some bytes, or trickled. */
+	video?: {
+		contentType?: string;
+		body?: string;
+		cutAfterBytes?: number;
+		/** How many downloads are cut (default: all). */
+		cutTimes?: number;
+		trickle?: boolean;
+	};
 }
 
 export interface Fault {
@@ -124,6 +137,8 @@ export class Job {
 	cancelled = false;
 	cancelledAt?: number;
 	cancelAttempts = 0;
+	/** Downloads of this job's video cut off so far. */
+	cuts = 0;
 
 	constructor(
 		readonly id: string,
@@ -455,10 +470,11 @@ export class RunComfyEmulator {
 		const body: Record<string, unknown> = {
 			request_id: job.id,
 			status,
-			output: ok ? this.outputOf(job) : null,
+			output: 'output' in job.script ? job.script.output : ok ? this.outputOf(job) : null,
 			created_at: new Date(job.createdAt).toISOString(),
 			finished_at: new Date(job.finishedAt).toISOString(),
 			error: job.script.error ?? (status === 'failed' ? 'Generation failed' : null),
+			...job.script.resultExtra,
 		};
 		if (includeCost) {
 			body.cost = job.script.cost ?? (ok ? DEFAULT_COST : 0);
@@ -546,14 +562,37 @@ export class RunComfyEmulator {
 	private serveVideo(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
 		const job = this.videoJob(record);
 		if (!job) return this.sendRaw(req, res, record, 404, 'text/plain', Buffer.from('Not found'));
+		const served = job.script.video ?? {};
+		if (served.body !== undefined) {
+			const type = served.contentType ?? 'text/html';
+			return this.sendRaw(req, res, record, 200, type, Buffer.from(served.body));
+		}
 		const size = job.videoBytes;
-		res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': String(size) });
+		res.writeHead(200, {
+			'Content-Type': served.contentType ?? 'video/mp4',
+			'Content-Length': String(size),
+		});
 		this.finish(record, 200);
 		if (req.method === 'HEAD') {
 			res.end();
 			return;
 		}
+		if (served.trickle) return this.trickle(res);
+		if (served.cutAfterBytes !== undefined && job.cuts++ < (served.cutTimes ?? Infinity)) {
+			// Headers and the first bytes arrive, then the connection closes short of Content-Length.
+			res.write(Buffer.alloc(Math.min(served.cutAfterBytes, size)), () => res.socket?.end());
+			return;
+		}
 		pipeline(videoStream(size), res, () => undefined);
+	}
+
+	/** One byte now and then, forever: a host that never finishes (ends when the client leaves). */
+	private trickle(res: ServerResponse): void {
+		const timer = setInterval(() => {
+			if (res.destroyed) clearInterval(timer);
+			else res.write(Buffer.alloc(1));
+		}, 100);
+		res.on('close', () => clearInterval(timer));
 	}
 
 	/** Resolves `/files/{id}.mp4` or `/files/{id}-{n}.mp4`; sets the record's requestId. */

@@ -56,16 +56,12 @@ export class RunComfyClient {
 	static async create(ctx: IExecuteFunctions): Promise<RunComfyClient> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 		const raw = String(credentials.baseUrl || DEFAULT_BASE_URL).trim();
-		const url = parseBaseUrl(ctx, raw);
-		const secrets = new Secrets([
-			String(credentials.apiToken ?? ''),
-			url.password,
-			url.username && url.password ? `${url.username}:${url.password}` : undefined,
-		]);
+		parseBaseUrl(ctx, raw);
+		const secrets = new Secrets([String(credentials.apiToken ?? '')]);
 		return new RunComfyClient(ctx, raw.replace(/\/+$/, ''), secrets);
 	}
 
-	/** The Base URL as it may be shown: without user:password. */
+	/** The Base URL as it may be shown (never with a query or user:password). */
 	get printableBaseUrl(): string {
 		return printableUrl(this.baseUrl);
 	}
@@ -250,7 +246,10 @@ function parseBaseUrl(ctx: IExecuteFunctions, raw: string): URL {
 			? 'must start with https://'
 			: url.search || url.hash || /[?#]/.test(raw)
 				? 'must not contain a query (?…) or a fragment (#…)'
-				: undefined;
+				: // n8n would send them as Basic auth in place of the API token.
+					url.username || url.password
+					? 'must not contain a user name or password'
+					: undefined;
 	if (problem) {
 		throw new NodeOperationError(
 			ctx.getNode(),
