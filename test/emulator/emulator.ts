@@ -75,6 +75,8 @@ export interface Fault {
 	action?: 'respond' | 'reset' | 'hang' | 'acceptThenReset' | 'acceptThenHang';
 	times?: number;
 	every?: number;
+	/** Only requests this accepts (e.g. a submit with a given prompt). */
+	match?: (record: RecordedRequest) => boolean;
 }
 
 export interface RandomFaults {
@@ -337,7 +339,8 @@ export class RunComfyEmulator {
 			record.body = parseJson(text) ?? text;
 		}
 
-		const fault = route === 'image' || route === 'other' ? undefined : this.takeFault(route);
+		const fault =
+			route === 'image' || route === 'other' ? undefined : this.takeFault(route, record);
 		const action = fault ? (fault.action ?? 'respond') : undefined;
 		if (fault && action === 'respond') return this.send(res, record, faultReply(fault));
 		if (action === 'reset' || action === 'hang') return this.drop(res, record, action);
@@ -611,10 +614,11 @@ export class RunComfyEmulator {
 	// ---- faults ---------------------------------------------------------------------------------
 
 	/** The first registered fault that matches, in order of addition; uses one of its `times`. */
-	private takeFault(route: Route): Fault | undefined {
+	private takeFault(route: Route, record: RecordedRequest): Fault | undefined {
 		let hit: Fault | undefined;
 		for (const entry of this.faults) {
 			if (entry.fault.route !== 'any' && entry.fault.route !== route) continue;
+			if (entry.fault.match && !entry.fault.match(record)) continue;
 			// `every` faults count every matching request, even those another fault answered.
 			entry.seen++;
 			if (hit) continue;

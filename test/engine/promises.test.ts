@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 /**
  * The promises users buy the node for, each broken once by an adversarial review: the token goes
  * nowhere else, secrets are never echoed, Stop leaves no orphaned job, and an item is a success

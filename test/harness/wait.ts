@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 /** Waiting on conditions, never on the clock: the bound only stops a test that would hang. */
 export async function until(condition: () => boolean, boundMs = 30_000): Promise<boolean> {
 	const end = Date.now() + boundMs;

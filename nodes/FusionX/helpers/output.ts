@@ -7,13 +7,21 @@ import { downloadVideo } from './download';
 
 /** An http(s) URL that can be fetched as it is; anything else is not a usable result. */
 export function isUsableUrl(value: unknown): value is string {
-	if (typeof value !== 'string' || value === '' || /[\s\u0000-\u001f]/.test(value)) return false;
+	if (typeof value !== 'string' || value === '' || hasSpaceOrControl(value)) return false;
 	try {
 		const url = new URL(value);
 		return url.protocol === 'https:' || url.protocol === 'http:';
 	} catch {
 		return false;
 	}
+}
+
+function hasSpaceOrControl(value: string): boolean {
+	for (const char of value) {
+		const code = char.charCodeAt(0);
+		if (code <= 0x20 || code === 0x7f || /\s/.test(char)) return true;
+	}
+	return false;
 }
 
 /** Video URLs in the API's output: `video` (one) and `videos` (several), as strings or {url}. */

@@ -19,6 +19,8 @@ export interface ItemResult {
 	status?: string;
 	/** Failed only because another item did: the other item's error is the one to report. */
 	secondary?: boolean;
+	/** Its submit may have created a job whose request id is unknown (the answer was lost). */
+	mayHaveJob?: boolean;
 }
 
 export function failure(
@@ -61,8 +63,11 @@ export function finishItems(
 	if (failed.length > 0 && !ctx.continueOnFail()) {
 		const error = (failed.find((result) => !result.secondary) ?? failed[0]).error!;
 		const jobs = sorted
-			.filter((result) => result.requestId)
+			.filter((result) => result.requestId || result.mayHaveJob)
 			.map((result) => {
+				if (!result.requestId) {
+					return `item ${result.itemIndex}: a job may have been created, its request id is unknown`;
+				}
 				const state = result.error
 					? `failed${result.status ? `, ${result.status}` : ''}`
 					: (result.status ?? 'ok');

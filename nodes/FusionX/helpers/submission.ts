@@ -48,16 +48,16 @@ export async function submitJobs(
 	const stopOnFailure = !ctx.continueOnFail();
 
 	await mapWithConcurrency(plan.inputs, plan.limit, async ({ itemIndex, input }) => {
-		if ((stopOnFailure && failed.length > 0) || client.stopped) return;
 		const print = fingerprint(input, plan.volatileKeys);
 		const earlier = memory.get(itemIndex);
+		// A job an earlier try created is always taken up (it costs nothing more), so none is lost.
 		if (earlier?.fingerprint === print) {
 			if (!earlier.requestId) {
 				const doubt = new RunComfyError(
 					'unexpected',
 					'An earlier try of this node sent this item and may have created a job',
 				);
-				failed.push(failure(ctx, itemIndex, doubt, { extra: MAY_EXIST }));
+				failed.push({ ...failure(ctx, itemIndex, doubt, { extra: MAY_EXIST }), mayHaveJob: true });
 				return;
 			}
 			ctx.logger.info(
@@ -68,6 +68,7 @@ export async function submitJobs(
 			submitted.push(job(itemIndex, earlier.requestId, {}, ranWith, true));
 			return;
 		}
+		if ((stopOnFailure && failed.length > 0) || client.stopped) return;
 		const volatile = pick(input, plan.volatileKeys);
 		try {
 			const answer = await client.submit(plan.modelId, input);
@@ -87,7 +88,8 @@ export async function submitJobs(
 			// Only a clear refusal (4xx with a reason, 429, refused connection) proves no job exists.
 			const mayExist = error.submitMayHaveCreatedJob;
 			if (mayExist) memory.remember(itemIndex, { fingerprint: print });
-			failed.push(failure(ctx, itemIndex, error, { extra: mayExist ? MAY_EXIST : undefined }));
+			const result = failure(ctx, itemIndex, error, { extra: mayExist ? MAY_EXIST : undefined });
+			failed.push({ ...result, mayHaveJob: mayExist });
 		}
 	});
 	submitted.sort((a, b) => a.itemIndex - b.itemIndex);
