@@ -216,7 +216,7 @@ describe('5. binary field names', () => {
 
 describe('6. Request ID must be one RunComfy could have returned', () => {
 	const lookUps = ['getStatus', 'getResult', 'cancel', 'waitForCompletion'];
-	const hint = /Submit Job or Generate Video returned.*Nothing was sent to RunComfy/;
+	const hint = /Submit Job returned.*Nothing was sent to RunComfy/;
 	test.each([
 		['an object', '={{ { id: "abc" } }}', 'Request ID must be text, got an object'],
 		['an array', '={{ ["abc"] }}', 'Request ID must be text, got an array'],

@@ -1,4 +1,4 @@
-import { modelPath, pathSegment } from '../../nodes/FusionX/transport/client';
+import { modelPath, pathSegment } from '../../nodes/shared/transport/client';
 
 describe('RunComfy URL parts', () => {
 	test('a model id keeps its slashes, each segment encoded', () => {

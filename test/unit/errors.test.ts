@@ -1,4 +1,4 @@
-import { errorFromAnswer, RunComfyError } from '../../nodes/FusionX/transport/errors';
+import { errorFromAnswer, RunComfyError } from '../../nodes/shared/transport/errors';
 
 describe('errorFromAnswer: RunComfy error code first, HTTP status second', () => {
 	test.each([

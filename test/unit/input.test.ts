@@ -14,7 +14,7 @@ import {
 	checkRequestId,
 	OPTION_LIMITS,
 	show,
-} from '../../nodes/FusionX/helpers/values';
+} from '../../nodes/shared/values';
 import { TINY_PNG } from '../emulator/emulator';
 
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1]);

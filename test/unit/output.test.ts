@@ -1,4 +1,4 @@
-import { isUsableUrl, resultJson, videoUrlsOf } from '../../nodes/FusionX/helpers/output';
+import { isUsableUrl, mediaOf, resultJson, urlsOf } from '../../nodes/shared/output/media';
 
 describe('isUsableUrl', () => {
 	test.each(['https://cdn.example/v.mp4', 'http://127.0.0.1:8080/files/a.mp4'])('%s', (url) =>
@@ -16,19 +16,22 @@ describe('isUsableUrl', () => {
 	])('%p is not', (url) => expect(isUsableUrl(url)).toBe(false));
 });
 
-describe('videoUrlsOf', () => {
+describe('mediaOf and urlsOf', () => {
 	test('video and videos, as strings or {url}, deduplicated, unusable ones dropped', () => {
 		expect(
-			videoUrlsOf({
-				video: 'https://a/1.mp4',
-				videos: ['https://a/1.mp4', { url: 'https://a/2.mp4' }, 'file:///x', '', null],
-			}),
+			urlsOf(
+				{
+					video: 'https://a/1.mp4',
+					videos: ['https://a/1.mp4', { url: 'https://a/2.mp4' }, 'file:///x', '', null],
+				},
+				'video',
+			),
 		).toEqual(['https://a/1.mp4', 'https://a/2.mp4']);
 	});
 
 	test.each([[null], [{}], [{ videos: [] }], [{ video: '' }], [{ image: 'https://a/i.png' }]])(
 		'%p holds no video',
-		(output) => expect(videoUrlsOf(output as never)).toEqual([]),
+		(output) => expect(urlsOf(output as never, 'video')).toEqual([]),
 	);
 });
 
@@ -36,6 +39,7 @@ test("resultJson never copies the job's error field: n8n would read it as a fail
 	const json = resultJson(
 		'r1',
 		{ status: 'completed', output: { video: 'https://a/v.mp4' }, error: 'note', cost: 0.1 },
+		'video',
 		1234,
 	);
 	expect(json).toEqual({
@@ -47,5 +51,35 @@ test("resultJson never copies the job's error field: n8n would read it as a fail
 		createdAt: null,
 		finishedAt: null,
 		waitedSeconds: 1.2,
+	});
+});
+
+test('every kind of file a model returns, each once, in the order of the keys', () => {
+	expect(
+		mediaOf({
+			images: ['https://a/1.png', { url: 'https://a/2.png' }],
+			audio: 'https://a/s.mp3',
+			video: 'https://a/v.mp4',
+			files: ['https://a/1.png', 'https://a/x.zip'],
+		}),
+	).toEqual([
+		{ url: 'https://a/v.mp4', kind: 'video' },
+		{ url: 'https://a/1.png', kind: 'image' },
+		{ url: 'https://a/2.png', kind: 'image' },
+		{ url: 'https://a/s.mp3', kind: 'audio' },
+		{ url: 'https://a/x.zip', kind: 'file' },
+	]);
+});
+
+test('resultJson names the URLs of each kind, the primary one always', () => {
+	const json = resultJson(
+		'r',
+		{ status: 'completed', output: { images: ['https://a/1.png', 'https://a/2.png'] } },
+		'video',
+	);
+	expect(json).toMatchObject({
+		videoUrl: null,
+		imageUrl: 'https://a/1.png',
+		imageUrls: ['https://a/1.png', 'https://a/2.png'],
 	});
 });

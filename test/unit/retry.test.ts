@@ -1,4 +1,4 @@
-import { backoffDelay, parseRetryAfter, RETRY } from '../../nodes/FusionX/transport/retry';
+import { backoffDelay, parseRetryAfter, RETRY } from '../../nodes/shared/transport/retry';
 
 describe('parseRetryAfter', () => {
 	const now = Date.parse('2026-11-25T12:00:00Z');

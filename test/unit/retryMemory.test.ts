@@ -1,4 +1,4 @@
-import { fingerprint, hash } from '../../nodes/FusionX/helpers/retryMemory';
+import { fingerprint, hash } from '../../nodes/shared/jobs/retryMemory';
 
 test('the same input has the same fingerprint; the volatile keys do not count', () => {
 	const a = fingerprint({ prompt: 'x', seed: 1 }, ['seed']);

@@ -1,4 +1,4 @@
-import { printableUrl, Secrets } from '../../nodes/FusionX/transport/secrets';
+import { printableUrl, Secrets } from '../../nodes/shared/transport/secrets';
 
 describe('Secrets', () => {
 	const secrets = new Secrets(['tok-123456', undefined, '', 'p@ss/word']);

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { lookUpEach } from '../helpers/lookUp';
+import { lookUpEach } from '../../shared/lookUp';
 
 /** Cancel a job; only a queued job can be cancelled, a running one reports not_cancellable. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

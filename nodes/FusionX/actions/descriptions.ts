@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { LIMITS, NUM_FRAMES, RESOLUTIONS } from '../helpers/input';
-import { OPTION_LIMITS } from '../helpers/values';
+import { OPTION_LIMITS } from '../../shared/values';
 
 /**
  * Fields shared by several operations. Limits come from helpers/input, the API's schema; defaults

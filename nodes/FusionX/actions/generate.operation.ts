@@ -1,19 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { CreatedJobs } from '../helpers/createdJobs';
+import { CreatedJobs } from '../../shared/jobs/createdJobs';
 import { FIELDS } from '../helpers/input';
-import { abandonJobs, completeJobs } from '../helpers/outcomes';
-import { readApiInputs, readOptions } from '../helpers/parameters';
-import type { ItemResult } from '../helpers/results';
-import { finishItems } from '../helpers/results';
-import { RetryMemory } from '../helpers/retryMemory';
-import { submitJobs } from '../helpers/submission';
+import { abandonJobs, completeJobs } from '../../shared/jobs/outcomes';
+import { readApiInputs } from '../helpers/apiInput';
+import { readOptions } from '../../shared/parameters';
+import type { ItemResult } from '../../shared/results';
+import { finishItems } from '../../shared/results';
+import { RetryMemory } from '../../shared/jobs/retryMemory';
+import { submitJobs } from '../../shared/jobs/submission';
 import { MODEL_ID } from '../model';
-import { RunComfyClient } from '../transport';
+import { RunComfyClient } from '../../shared/transport';
 
 /** Submit every item's job, wait for all of them together, return one video per item. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const options = readOptions(this);
+	const options = readOptions(this, ['submitting', 'waiting', 'resulting']);
 	const { inputs, invalid } = await readApiInputs(this);
 	const results: ItemResult[] = [...invalid];
 	if (inputs.length === 0) return finishItems(this, results);
@@ -34,6 +35,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// A job a retry will reuse is left running; on the last try a queued one is cancelled.
 		const completion = {
 			...options,
+			delivers: 'video' as const,
 			openJobs: memory.isLastTry ? ('cancel' as const) : ('leaveForRetry' as const),
 		};
 		if (failed.length > 0 && !this.continueOnFail()) {

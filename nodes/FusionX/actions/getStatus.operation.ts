@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { lookUpEach } from '../helpers/lookUp';
+import { lookUpEach } from '../../shared/lookUp';
 
 /** One status look-up per item. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

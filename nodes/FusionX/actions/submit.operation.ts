@@ -1,20 +1,21 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { CreatedJobs } from '../helpers/createdJobs';
+import { CreatedJobs } from '../../shared/jobs/createdJobs';
 import { FIELDS } from '../helpers/input';
-import { readApiInputs, readOptions } from '../helpers/parameters';
-import type { ItemResult } from '../helpers/results';
-import { finishItems } from '../helpers/results';
-import { RetryMemory } from '../helpers/retryMemory';
-import type { Submitted } from '../helpers/submission';
-import { submitJobs } from '../helpers/submission';
+import { readApiInputs } from '../helpers/apiInput';
+import { readOptions } from '../../shared/parameters';
+import type { ItemResult } from '../../shared/results';
+import { finishItems } from '../../shared/results';
+import { RetryMemory } from '../../shared/jobs/retryMemory';
+import type { Submitted } from '../../shared/jobs/submission';
+import { submitJobs } from '../../shared/jobs/submission';
 import { MODEL_ID } from '../model';
-import type { RunComfyClient } from '../transport';
-import { RunComfyClient as Client } from '../transport';
+import type { RunComfyClient } from '../../shared/transport';
+import { RunComfyClient as Client } from '../../shared/transport';
 
 /** Submit and return at once: the request id and the URLs to follow the job with. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const options = readOptions(this);
+	const options = readOptions(this, ['submitting']);
 	const { inputs, invalid } = await readApiInputs(this);
 	const results: ItemResult[] = [...invalid];
 	if (inputs.length > 0) {

@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { completeJobs } from '../helpers/outcomes';
-import { readEach, readOptions, readRequestId } from '../helpers/parameters';
-import type { ItemResult } from '../helpers/results';
-import { finishItems } from '../helpers/results';
-import type { TrackedJob } from '../helpers/polling';
-import { RunComfyClient } from '../transport';
+import { completeJobs } from '../../shared/jobs/outcomes';
+import { readEach, readOptions, readRequestId } from '../../shared/parameters';
+import type { ItemResult } from '../../shared/results';
+import { finishItems } from '../../shared/results';
+import type { TrackedJob } from '../../shared/jobs/polling';
+import { RunComfyClient } from '../../shared/transport';
 
 /** Resume jobs by request id: wait for all of them together, then return their results. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const options = readOptions(this);
+	const options = readOptions(this, ['waiting', 'resulting']);
 	const { valid, invalid } = await readEach(this, (itemIndex) => readRequestId(this, itemIndex));
 	const results: ItemResult[] = [...invalid];
 	const startedAt = Date.now();
@@ -22,7 +22,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const client = await RunComfyClient.create(this);
 		// These jobs were created elsewhere: a stop or another item's failure leaves them running.
 		results.push(
-			...(await completeJobs(this, client, dedupe(jobs), { ...options, openJobs: 'leave' })),
+			...(await completeJobs(this, client, dedupe(jobs), {
+				...options,
+				openJobs: 'leave',
+				delivers: 'video',
+			})),
 		);
 		// Items that repeat a request id get the same result as its first item.
 		for (const job of jobs.filter(

@@ -2,8 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { checkImageDataUri, megabytes } from './image';
-import type { Checked, NumberRule } from './values';
-import { checkNumber, InputError, RESERVED_KEYS, show } from './values';
+import type { Checked, NumberRule } from '../../shared/values';
+import { checkNumber, InputError, RESERVED_KEYS, show } from '../../shared/values';
 
 /**
  * The one place that knows the API's input schema: the limits, the mapping from the node's

@@ -1,20 +1,35 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { MediaFile, MediaKind } from '../output/media';
+import { downloadMedia, mediaOf, resultJson } from '../output/media';
+import type { NodeOptions } from '../parameters';
+import { mapWithConcurrency } from '../pool';
+import type { ItemResult } from '../results';
+import { failure } from '../results';
 import type { JobAnswer, RunComfyClient } from '../transport';
-import { downloadVideos, resultJson, videoUrlsOf } from './output';
-import type { NodeOptions } from './parameters';
 import type { JobOutcome, TrackedJob } from './polling';
 import { MAX_CONSECUTIVE_FAILURES, waitForJobs } from './polling';
-import { mapWithConcurrency } from './pool';
-import type { ItemResult } from './results';
-import { failure } from './results';
 
 /** Waiting for jobs and turning how each ended into an output item or an item error. */
 
 export interface CompletionOptions extends NodeOptions {
 	/** What happens to a job still queued when the run ends early. */
 	openJobs: 'cancel' | 'leaveForRetry' | 'leave';
+	/** The files that make a job a success (FusionX: a video; a catalog model: any file). */
+	delivers: MediaKind | 'any';
+}
+
+/** The files of `answer` that count for `delivers`, and the word for them. */
+export function deliveredFiles(answer: JobAnswer, delivers: CompletionOptions['delivers']) {
+	const files = mediaOf(answer.output).filter(
+		(file) => delivers === 'any' || file.kind === delivers,
+	);
+	return { files, noun: delivers === 'any' ? 'file' : delivers };
+}
+
+function describeWhere(files: MediaFile[]): string {
+	return files.map((file) => file.url).join(', ');
 }
 
 const RESUME_HINT = 'Resume it with the Wait for Completion operation and this Request ID.';
@@ -59,7 +74,7 @@ function jobError(answer: JobAnswer): string {
 	return 'no reason given';
 }
 
-/** A finished job is a success only with a usable video URL in its output. */
+/** A finished job is a success only with a usable URL of the files it should deliver. */
 async function completed(
 	c: Context,
 	answer: JobAnswer,
@@ -67,25 +82,26 @@ async function completed(
 	extraJson: IDataObject,
 ): Promise<ItemResult> {
 	const { itemIndex, requestId } = c.job;
-	const urls = videoUrlsOf(answer.output);
-	if (urls.length === 0) {
+	const { files, noun } = deliveredFiles(answer, c.options.delivers);
+	if (files.length === 0) {
 		return fail(
 			c,
-			'The job finished but its output holds no video URL',
+			`The job finished but its output holds no ${noun} URL`,
 			answer.status,
 			`RunComfy reported "${answer.status}" with output ${JSON.stringify(answer.output ?? null).slice(0, 300)}.`,
 		);
 	}
-	const json = { ...resultJson(requestId, answer, waitedMs), ...extraJson };
+	const primary = c.options.delivers === 'any' ? files[0].kind : c.options.delivers;
+	const json = { ...resultJson(requestId, answer, primary, waitedMs), ...extraJson };
 	if (!c.options.download) return { itemIndex, requestId, status: answer.status, item: { json } };
 	try {
-		const binary = await downloadVideos(c.ctx, c.client, requestId, urls, c.options);
+		const binary = await downloadMedia(c.ctx, c.client, requestId, files, c.options);
 		return { itemIndex, requestId, status: answer.status, item: { json, binary } };
 	} catch (error) {
 		return failure(c.ctx, itemIndex, c.client.toError(error), {
 			requestId,
 			status: answer.status,
-			extra: `The job succeeded; the video is at ${urls.join(', ')}.`,
+			extra: `The job succeeded; its ${noun}${files.length > 1 ? 's are' : ' is'} at ${describeWhere(files)}.`,
 		});
 	}
 }
@@ -187,7 +203,7 @@ export async function completeJobs(
 		timeoutMs: options.timeoutMs,
 		stopOnFailure: !ctx.continueOnFail(),
 	});
-	// Downloads one at a time: n8n's database and in-memory binary modes hold each file whole.
+	// Downloads one job at a time: n8n's database and in-memory binary modes hold each file whole.
 	const limit = options.download ? 1 : options.maxConcurrency;
 	return await mapWithConcurrency(jobs, limit, async (job) => {
 		const outcome = outcomes.get(job.requestId)!;

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { RunComfyError, toNodeApiError } from '../transport';
+import { RunComfyError, toNodeApiError } from './transport';
 
 /** Each item's fate (an output item, or an error naming its job) and the node's output. */
 
@@ -71,8 +71,8 @@ export function finishItems(
 				const state = result.error
 					? `failed${result.status ? `, ${result.status}` : ''}`
 					: (result.status ?? 'ok');
-				const video = result.item?.json.videoUrl ? `, ${result.item.json.videoUrl}` : '';
-				return `item ${result.itemIndex}: ${result.requestId} (${state}${video})`;
+				const file = firstFileUrl(result.item?.json);
+				return `item ${result.itemIndex}: ${result.requestId} (${state}${file ? `, ${file}` : ''})`;
 			});
 		if (jobs.length > 0) {
 			error.description = `${error.description ?? ''} ${jobsLabel}: ${jobs.join('; ')}.`.trim();
@@ -97,4 +97,12 @@ export function finishItems(
 				: { error: error.message, ...details };
 		return { json, pairedItem: { item: result.itemIndex } };
 	});
+}
+
+/** The first `<kind>Url` of an output item, to name a delivered job's file in an error. */
+function firstFileUrl(json: IDataObject | undefined): string | undefined {
+	const key = Object.keys(json ?? {}).find(
+		(name) => /Url$/.test(name) && typeof json?.[name] === 'string',
+	);
+	return key ? String(json![key]) : undefined;
 }

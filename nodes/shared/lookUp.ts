@@ -5,7 +5,7 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { RunComfyClient } from '../transport';
+import { RunComfyClient } from './transport';
 import { readEach, readRequestId } from './parameters';
 import { mapWithConcurrency } from './pool';
 import type { ItemResult } from './results';

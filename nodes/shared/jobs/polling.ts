@@ -7,7 +7,7 @@ import {
 	type RunComfyClient,
 	type RunComfyError,
 } from '../transport';
-import { mapWithConcurrency } from './pool';
+import { mapWithConcurrency } from '../pool';
 
 /**
  * The one place that waits: every open job is polled together, one request per job per
@@ -15,7 +15,7 @@ import { mapWithConcurrency } from './pool';
  */
 
 export const SUCCESS_STATUSES = new Set(['completed', 'succeeded']);
-/** Ended without a video: the job is over and a new one is needed for the item. */
+/** Ended without a result: the job is over. */
 export const FAILED_STATUSES = new Set(['failed', 'cancelled', 'canceled']);
 const PENDING_STATUSES = new Set(['in_queue', 'in_progress']);
 /** Passing failures tolerated in a row before a job is given up on. */

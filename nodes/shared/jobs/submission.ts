@@ -3,9 +3,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { JobAnswer, RunComfyClient } from '../transport';
 import { RunComfyError } from '../transport';
 import type { CreatedJobs } from './createdJobs';
-import { mapWithConcurrency } from './pool';
-import type { ItemResult } from './results';
-import { failure } from './results';
+import { mapWithConcurrency } from '../pool';
+import type { ItemResult } from '../results';
+import { failure } from '../results';
 import type { RetryMemory } from './retryMemory';
 import { fingerprint } from './retryMemory';
 
