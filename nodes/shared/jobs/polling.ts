@@ -73,125 +73,163 @@ export async function waitForJobs(
 	jobs: TrackedJob[],
 	options: WaitOptions,
 ): Promise<Map<string, JobOutcome>> {
-	const outcomes = new Map<string, JobOutcome>();
-	const open = new Map<string, JobState>();
-	for (const job of jobs) {
-		open.set(job.requestId, {
-			...job,
-			// A job just submitted cannot be done yet; a resumed one may be.
-			nextPollAt: job.justSubmitted ? job.startedAt + options.pollIntervalMs : Date.now(),
-			interval: options.pollIntervalMs,
-			failures: 0,
-			unknownPolls: 0,
-		});
+	return await new Waiter(ctx, client, jobs, options).run();
+}
+
+class Waiter {
+	private readonly outcomes = new Map<string, JobOutcome>();
+	private readonly open = new Map<string, JobState>();
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly client: RunComfyClient,
+		jobs: TrackedJob[],
+		private readonly options: WaitOptions,
+	) {
+		for (const job of jobs) {
+			this.open.set(job.requestId, {
+				...job,
+				// A job just submitted cannot be done yet; a resumed one may be.
+				nextPollAt: job.justSubmitted ? job.startedAt + options.pollIntervalMs : Date.now(),
+				interval: options.pollIntervalMs,
+				failures: 0,
+				unknownPolls: 0,
+			});
+		}
 	}
 
-	const settle = (job: JobState, outcome: JobOutcome) => {
-		outcomes.set(job.requestId, outcome);
-		open.delete(job.requestId);
-	};
+	async run(): Promise<Map<string, JobOutcome>> {
+		while (this.open.size > 0) {
+			const due = this.dueJobs();
+			await mapWithConcurrency(due, MAX_PARALLEL_POLLS, async (job) => await this.poll(job));
+			for (const job of due) {
+				if (job.finalPoll && this.open.has(job.requestId)) {
+					this.settle(job, { kind: 'timedOut', status: job.status, waitedMs: this.waited(job) });
+				}
+			}
+			if (this.options.stopOnFailure && this.anyFailed()) {
+				this.leaveOpen();
+				break;
+			}
+			if (this.open.size === 0) break;
+			await this.client.pause(Math.max(this.nextWake() - Date.now(), 0));
+		}
+		return this.outcomes;
+	}
 
-	const log = (job: JobState, text: string) =>
-		ctx.logger.info(`RunComfy job ${job.requestId} (item ${job.itemIndex}): ${text}`);
+	/** Jobs to look at now; at the deadline each gets one last look, so a just-finished one counts. */
+	private dueJobs(): JobState[] {
+		const now = Date.now();
+		for (const job of this.open.values()) {
+			if (!job.finalPoll && now - job.startedAt >= this.options.timeoutMs) {
+				job.finalPoll = true;
+				job.nextPollAt = now;
+			}
+		}
+		return [...this.open.values()].filter((job) => job.nextPollAt <= now);
+	}
 
-	const poll = async (job: JobState) => {
+	private nextWake(): number {
+		return Math.min(
+			...[...this.open.values()].map((job) =>
+				Math.min(job.nextPollAt, job.startedAt + this.options.timeoutMs),
+			),
+		);
+	}
+
+	private anyFailed(): boolean {
+		return [...this.outcomes.values()].some((outcome) => outcome.kind !== 'done');
+	}
+
+	private leaveOpen(): void {
+		for (const job of this.open.values()) {
+			this.outcomes.set(job.requestId, {
+				kind: 'open',
+				status: job.status,
+				waitedMs: this.waited(job),
+			});
+		}
+	}
+
+	private async poll(job: JobState): Promise<void> {
 		let reply: Reply;
 		try {
-			reply = await client.result(job.requestId, false);
+			reply = await this.client.result(job.requestId, false);
 		} catch (caught) {
-			const error = client.toError(caught);
-			const now = Date.now();
-			if (!error.isTransient || job.failures + 1 >= MAX_CONSECUTIVE_FAILURES) {
-				settle(job, {
-					kind: 'pollError',
-					error,
-					status: job.status,
-					waitedMs: now - job.startedAt,
-				});
-				return;
-			}
-			job.failures++;
-			const delay = backoffDelay(
-				job.failures,
-				error.details.retryAfterMs,
-				options.pollIntervalMs,
-				FAILURE_BACKOFF_FACTOR,
-			);
-			job.nextPollAt = now + Math.max(delay, job.interval);
-			log(job, `status check failed (${error.message}); next try in ${Math.round(delay / 1000)} s`);
+			this.onFailure(job, this.client.toError(caught));
 			return;
 		}
-		const { answer, retryAfterMs } = reply;
-		const now = Date.now();
-		const waitedMs = now - job.startedAt;
+		this.onAnswer(job, reply);
+	}
+
+	private onFailure(job: JobState, error: RunComfyError): void {
+		if (!error.isTransient || job.failures + 1 >= MAX_CONSECUTIVE_FAILURES) {
+			this.settle(job, {
+				kind: 'pollError',
+				error,
+				status: job.status,
+				waitedMs: this.waited(job),
+			});
+			return;
+		}
+		job.failures++;
+		const { pollIntervalMs } = this.options;
+		const delay = backoffDelay(
+			job.failures,
+			error.details.retryAfterMs,
+			pollIntervalMs,
+			FAILURE_BACKOFF_FACTOR,
+		);
+		job.nextPollAt = Date.now() + Math.max(delay, job.interval);
+		this.log(
+			job,
+			`status check failed (${error.message}); next try in ${Math.round(delay / 1000)} s`,
+		);
+	}
+
+	private onAnswer(job: JobState, { answer, retryAfterMs }: Reply): void {
 		job.failures = 0;
 		const status = String(answer.status ?? '').toLowerCase();
 		if (status !== job.status || answer.queue_position !== job.queuePosition) {
 			const position =
 				typeof answer.queue_position === 'number' ? ` at position ${answer.queue_position}` : '';
-			log(job, `${status || 'no status'}${position}`);
+			this.log(job, `${status || 'no status'}${position}`);
 		}
 		job.status = status;
 		job.queuePosition = answer.queue_position;
-
+		const waitedMs = this.waited(job);
 		// Only the status says a job succeeded; whether its output is usable is judged after.
 		if (SUCCESS_STATUSES.has(status)) {
-			settle(job, { kind: 'done', answer, waitedMs });
+			this.settle(job, { kind: 'done', answer, waitedMs });
 		} else if (FAILED_STATUSES.has(status)) {
-			settle(job, { kind: 'failed', status, answer, waitedMs });
+			this.settle(job, { kind: 'failed', status, answer, waitedMs });
 		} else if (PENDING_STATUSES.has(status) || ++job.unknownPolls < MAX_UNKNOWN_STATUS_POLLS) {
 			if (PENDING_STATUSES.has(status)) job.unknownPolls = 0;
-			const queued = status === 'in_queue';
-			job.interval = queued
-				? Math.min(
-						job.interval * QUEUED_BACKOFF.factor,
-						options.pollIntervalMs * QUEUED_BACKOFF.maxMultiple,
-					)
-				: options.pollIntervalMs;
-			job.nextPollAt = now + Math.max(job.interval, retryAfterMs ?? 0);
+			this.scheduleNext(job, status === 'in_queue', retryAfterMs);
 		} else {
-			settle(job, { kind: 'unknownStatus', status: status || 'missing', answer, waitedMs });
+			this.settle(job, { kind: 'unknownStatus', status: status || 'missing', answer, waitedMs });
 		}
-	};
-
-	while (open.size > 0) {
-		const now = Date.now();
-		for (const job of open.values()) {
-			// At the deadline each job gets one last look, so a job that just finished is not lost.
-			if (!job.finalPoll && now - job.startedAt >= options.timeoutMs) {
-				job.finalPoll = true;
-				job.nextPollAt = now;
-			}
-		}
-		const due = [...open.values()].filter((job) => job.nextPollAt <= now);
-		await mapWithConcurrency(due, MAX_PARALLEL_POLLS, poll);
-		for (const job of due) {
-			if (job.finalPoll && open.has(job.requestId)) {
-				settle(job, { kind: 'timedOut', status: job.status, waitedMs: Date.now() - job.startedAt });
-			}
-		}
-
-		if (
-			options.stopOnFailure &&
-			[...outcomes.values()].some((outcome) => outcome.kind !== 'done')
-		) {
-			for (const job of open.values()) {
-				outcomes.set(job.requestId, {
-					kind: 'open',
-					status: job.status,
-					waitedMs: Date.now() - job.startedAt,
-				});
-			}
-			break;
-		}
-		if (open.size === 0) break;
-
-		const wakeAt = Math.min(
-			...[...open.values()].map((job) =>
-				Math.min(job.nextPollAt, job.startedAt + options.timeoutMs),
-			),
-		);
-		await client.pause(Math.max(wakeAt - Date.now(), 0));
 	}
-	return outcomes;
+
+	/** While queued, polls slow down gently; Retry-After is honoured when the server sends it. */
+	private scheduleNext(job: JobState, queued: boolean, retryAfterMs?: number): void {
+		const { pollIntervalMs } = this.options;
+		job.interval = queued
+			? Math.min(job.interval * QUEUED_BACKOFF.factor, pollIntervalMs * QUEUED_BACKOFF.maxMultiple)
+			: pollIntervalMs;
+		job.nextPollAt = Date.now() + Math.max(job.interval, retryAfterMs ?? 0);
+	}
+
+	private settle(job: JobState, outcome: JobOutcome): void {
+		this.outcomes.set(job.requestId, outcome);
+		this.open.delete(job.requestId);
+	}
+
+	private waited(job: JobState): number {
+		return Date.now() - job.startedAt;
+	}
+
+	private log(job: JobState, text: string): void {
+		this.ctx.logger.info(`RunComfy job ${job.requestId} (item ${job.itemIndex}): ${text}`);
+	}
 }
