@@ -26,9 +26,7 @@ export const CREDENTIAL_ID = 'rcEmulatorCred01';
 export const CREDENTIAL_NAME = 'RunComfy (emulator)';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-export function elapsed(t0: number): string {
-	return `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-}
+export { elapsed } from './time';
 
 export function makeTempDir(prefix: string): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -95,7 +93,7 @@ export function n8nEnv(
 	for (const key of ['HOME', 'LANG', 'TERM', 'TMPDIR', 'USER']) {
 		if (process.env[key] !== undefined) env[key] = process.env[key];
 	}
-	return {
+	const all: NodeJS.ProcessEnv = {
 		...env,
 		PATH: `${path.dirname(install.node)}${path.delimiter}${process.env.PATH ?? ''}`,
 		N8N_USER_FOLDER: userFolder,
@@ -116,8 +114,6 @@ export function n8nEnv(
 		// Said explicitly: n8n warns that its default turns to false (unverified packages stop loading).
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-		// Modules that only fetch from api.n8n.io (the network is closed).
-		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_REINSTALL_MISSING_PACKAGES: 'false',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
@@ -131,8 +127,12 @@ export function n8nEnv(
 		GENERIC_TIMEZONE: 'UTC',
 		TZ: 'UTC',
 		NO_COLOR: '1',
+		...install.line.env,
 		...extra,
 	};
+	// `extra` may unset a variable (e.g. to get n8n's own default) by giving it as undefined.
+	for (const key of Object.keys(all)) if (all[key] === undefined) delete all[key];
+	return all;
 }
 
 export interface CliResult {
@@ -299,6 +299,8 @@ export function jsonFiles(dir: string): string[] {
 
 export interface N8nServer {
 	url: string;
+	/** the n8n main process (n8n's CLI runs in the process it is started in) */
+	pid: number;
 	/** everything n8n printed so far */
 	log: () => string;
 	stop: () => Promise<void>;
@@ -341,7 +343,7 @@ export async function startN8nServer(
 			throw new Error(`n8n start exited early:\n${output.split('\n').slice(-40).join('\n')}`);
 		try {
 			const res = await fetch(`${url}/healthz`);
-			if (res.ok) return { url, log: () => output, stop };
+			if (res.ok) return { url, pid: child.pid ?? 0, log: () => output, stop };
 		} catch {
 			// not listening yet
 		}
