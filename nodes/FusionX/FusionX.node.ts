@@ -17,13 +17,14 @@ export class FusionX implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ ({ generate: "Generate Video", submit: "Submit Job", getStatus: "Get Status", waitForCompletion: "Wait for Completion", getResult: "Get Result", cancel: "Cancel Job" })[$parameter["operation"]] }}',
+			'={{ ({ generate: "Generate Video", submit: "Submit Job", getStatus: "Get Status", waitForCompletion: "Wait for Completion", getResult: "Get Result", cancel: "Cancel Job", checkJob: "Check Job" })[$parameter["operation"]] }}',
 		description:
 			'Turn a still image and a prompt into a short video with RunComfy FusionX (Wan2.1-14B image-to-video)',
 		defaults: { name: 'RunComfy FusionX' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// Check Job routes to two outputs, as n8n's own If and Switch do.
+		outputs: `={{ $parameter.operation === "checkJob" ? [{ type: "${NodeConnectionTypes.Main}", displayName: "Completed" }, { type: "${NodeConnectionTypes.Main}", displayName: "Still Running" }] : ["${NodeConnectionTypes.Main}"] }}`,
 		credentials: [{ name: 'runComfyApi', required: true }],
 		hints: [
 			{
@@ -47,6 +48,13 @@ export class FusionX implements INodeType {
 						value: 'cancel',
 						action: 'Cancel a queued job',
 						description: 'Cancel a job that has not started yet',
+					},
+					{
+						name: 'Check Job',
+						value: 'checkJob',
+						action: 'Check a job and route it by whether it is done',
+						description:
+							'Look at a job once: finished ones go to Completed, the others to Still Running with a time to check again (for a Wait node)',
 					},
 					{
 						name: 'Generate Video',

@@ -11,6 +11,7 @@ import { FusionX } from '../../nodes/FusionX/FusionX.node';
 import { TINY_PNG } from '../emulator/emulator';
 import { setUpEmulator } from '../harness/context';
 import { FUSIONX_TYPE } from '../harness/engine';
+import { until } from '../harness/wait';
 
 const t = setUpEmulator({ queueMs: 50, durationMs: 200, videoBytes: 100_000 });
 const dir = path.resolve(__dirname, '../../examples');
@@ -25,6 +26,7 @@ const BUILT_IN: Record<string, number[]> = {
 	'n8n-nodes-base.form': [1],
 	'n8n-nodes-base.wait': [1, 1.1],
 	'n8n-nodes-base.manualTrigger': [1],
+	'n8n-nodes-base.noOp': [1],
 };
 
 const description = new FusionX().description;
@@ -66,6 +68,7 @@ const upstream: Record<
 		],
 	},
 	'submit-wait-resume.json': { items: [{}] },
+	'submit-park-check.json': { items: [{}, {}] },
 };
 
 function fusionXChain(workflow: IWorkflowBase): INode[] {
@@ -129,7 +132,10 @@ describe.each(files)('%s', (file) => {
 			if (typeof parameters.imageUrl === 'string' && !parameters.imageUrl.startsWith('='))
 				parameters.imageUrl = t.imageUrl();
 			parameters.options = { ...(parameters.options as IDataObject), pollInterval: 1 };
-			const result = await t.run(parameters, { items, binary });
+			const result =
+				parameters.operation === 'checkJob'
+					? await checkUntilCompleted(parameters, items)
+					: await t.run(parameters, { items, binary });
 			expect(result.error).toBeUndefined();
 			expect(result.items).toHaveLength(items.length);
 			items = result.items.map((item) => item.json);
@@ -146,3 +152,17 @@ describe.each(files)('%s', (file) => {
 		expect(t.emulator.jobs.size).toBe(fixture.items.length);
 	});
 });
+
+/** Check Job as the park-and-check loop runs it: Still Running items come back until done. */
+async function checkUntilCompleted(parameters: IDataObject, items: IDataObject[]) {
+	for (;;) {
+		const result = await t.run(parameters, { items });
+		const [completed, running] = result.outputs;
+		if (completed.length === items.length) return result;
+		expect(completed.length + running.length).toBe(items.length);
+		for (const item of running) {
+			expect(Date.parse(String(item.json.checkAgainAt)) - Date.now()).toBeGreaterThan(60_000);
+		}
+		await until(() => [...t.emulator.jobs.values()].some((job) => job.status === 'completed'));
+	}
+}

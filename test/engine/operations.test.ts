@@ -26,6 +26,7 @@ describe('operations', () => {
 			resultUrl: `${t.emulator.baseUrl}/v1/requests/${json.requestId}/result`,
 			cancelUrl: `${t.emulator.baseUrl}/v1/requests/${json.requestId}/cancel`,
 			seed: 7,
+			checkAgainAt: expect.any(String),
 		});
 		expect(t.emulator.count('status') + t.emulator.count('result')).toBe(0);
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);

@@ -15,6 +15,7 @@ export const OPERATIONS = {
 	waitForCompletion: 'waitForCompletion',
 	getResult: 'getResult',
 	cancel: 'cancel',
+	checkJob: 'checkJob',
 } as const;
 
 export type Operation = keyof typeof OPERATIONS;
@@ -176,6 +177,7 @@ export const requestIdField: INodeProperties = {
 				OPERATIONS.getStatus,
 				OPERATIONS.waitForCompletion,
 				OPERATIONS.getResult,
+				OPERATIONS.checkJob,
 				OPERATIONS.cancel,
 			],
 		},
@@ -183,7 +185,7 @@ export const requestIdField: INodeProperties = {
 };
 
 const waiting = [OPERATIONS.generate, OPERATIONS.waitForCompletion];
-const resulting = [...waiting, OPERATIONS.getResult];
+const resulting = [...waiting, OPERATIONS.getResult, OPERATIONS.checkJob];
 
 export const optionsField: INodeProperties = {
 	displayName: 'Options',

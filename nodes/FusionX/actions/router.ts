@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import * as cancel from './cancel.operation';
+import * as checkJob from './checkJob.operation';
 import type { Operation } from './descriptions';
 import * as generate from './generate.operation';
 import * as getResult from './getResult.operation';
@@ -9,8 +10,9 @@ import * as getStatus from './getStatus.operation';
 import * as submit from './submit.operation';
 import * as waitForCompletion from './waitForCompletion.operation';
 
+/** Operations with one output; Check Job routes to two (Completed, Still Running). */
 const operations: Record<
-	Operation,
+	Exclude<Operation, 'checkJob'>,
 	{ execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]> }
 > = {
 	generate,
@@ -23,6 +25,7 @@ const operations: Record<
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as Operation;
+	if (operation === 'checkJob') return await checkJob.execute.call(this);
 	const handler = operations[operation];
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);

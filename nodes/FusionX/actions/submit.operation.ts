@@ -7,6 +7,7 @@ import { readOptions } from '../../shared/parameters';
 import type { ItemResult } from '../../shared/results';
 import { finishItems } from '../../shared/results';
 import { RetryMemory } from '../../shared/jobs/retryMemory';
+import { checkAgainAt } from '../../shared/jobs/schedule';
 import type { Submitted } from '../../shared/jobs/submission';
 import { submitJobs } from '../../shared/jobs/submission';
 import { MODEL_ID } from '../model';
@@ -54,6 +55,7 @@ function submittedItem(client: RunComfyClient, job: Submitted): ItemResult {
 				resultUrl: client.jobUrl(requestId, 'result'),
 				cancelUrl: client.jobUrl(requestId, 'cancel'),
 				seed: input[FIELDS.seed.apiName],
+				checkAgainAt: checkAgainAt({ status, queue_position: answer.queue_position }),
 			},
 		},
 	};
