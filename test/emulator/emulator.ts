@@ -10,6 +10,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Readable, pipeline } from 'node:stream';
 import { Agent, fetch } from 'undici';
 
+import * as catalog from './catalog';
+
 export const MODEL_ID = 'community/wan-2-1/fusionx/image-to-video';
 export const RESOLUTIONS = [
 	'480x480 (1:1)',
@@ -39,7 +41,7 @@ const DEFAULT_COST = 0.12;
 /** Shared, never mutated: every filler chunk of every download is a view of it (no allocation). */
 const FILLER = Buffer.alloc(CHUNK_BYTES);
 
-export type Route = 'submit' | 'status' | 'result' | 'cancel' | 'file';
+export type Route = 'submit' | 'status' | 'result' | 'cancel' | 'file' | 'catalog';
 export type RecordedRoute = Route | 'image' | 'other';
 
 export interface JobScript {
@@ -141,6 +143,8 @@ export class Job {
 	cancelAttempts = 0;
 	/** Downloads of this job's video cut off so far. */
 	cuts = 0;
+	/** Set for a job of a catalog model other than FusionX. */
+	model?: catalog.CatalogModel;
 
 	constructor(
 		readonly id: string,
@@ -352,6 +356,9 @@ export class RunComfyEmulator {
 
 		if (route === 'file' || route === 'image') {
 			if (action) return this.drop(res, record, action === 'acceptThenHang' ? 'hang' : 'reset');
+			if (route === 'file' && !record.path.endsWith('.mp4')) {
+				return this.serveCatalogFile(req, res, record);
+			}
 			return route === 'file'
 				? this.serveVideo(req, res, record)
 				: this.serveImage(req, res, record);
@@ -377,6 +384,7 @@ export class RunComfyEmulator {
 			return apiError(401, 400004, 'Invalid or expired API token');
 		}
 		if (route === 'submit') return this.submit(url.pathname, raw, record);
+		if (route === 'catalog') return this.catalogAnswer(url);
 		const job = this.jobs.get(record.requestId ?? '');
 		if (!job) return apiError(404, 404001, 'Request not found or expired');
 		const now = Date.now();
@@ -393,7 +401,7 @@ export class RunComfyEmulator {
 		raw: Buffer | undefined,
 		record: RecordedRequest,
 	): Promise<Reply> {
-		if (path !== `/v1/models/${MODEL_ID}`) return apiError(400, 400001, 'Unknown model id');
+		if (path !== `/v1/models/${MODEL_ID}`) return this.submitToCatalogModel(path, raw, record);
 		if (raw === undefined) return apiError(413, 422001, 'Request body larger than 64 MiB');
 		const body = parseJson(raw.toString('utf8'));
 		if (body === undefined) {
@@ -481,12 +489,13 @@ export class RunComfyEmulator {
 		};
 		if (includeCost) {
 			body.cost = job.script.cost ?? (ok ? DEFAULT_COST : 0);
-			body.model_id = MODEL_ID;
+			body.model_id = job.model?.model_id ?? MODEL_ID;
 		}
 		return body;
 	}
 
 	private outputOf(job: Job): Record<string, unknown> {
+		if (job.model) return catalog.outputFor(job.model, this.baseUrl, job.id);
 		if (job.videoCount === 1) return { video: `${this.baseUrl}/files/${job.id}.mp4` };
 		const videos = Array.from(
 			{ length: job.videoCount },
@@ -504,6 +513,61 @@ export class RunComfyEmulator {
 			if (other.statusAt(now) === 'in_queue') ahead++;
 		}
 		return { queue_position: ahead };
+	}
+
+	// ---- the model catalog ----------------------------------------------------------------------
+
+	private catalogAnswer(url: URL): Reply {
+		const rest = url.pathname.slice('/v1/models'.length).replace(/^\//, '');
+		if (rest === '') return { status: 200, body: catalog.listModels(Object.fromEntries(url.searchParams)) };
+		if (rest === 'categories') return { status: 200, body: { categories: catalog.categories() } };
+		const model = catalog.catalogModel(decodeModelPath(rest));
+		if (!model) return apiError(400, 400001, 'Unknown model id');
+		return { status: 200, body: catalog.modelDetails(model) };
+	}
+
+	/** A submit to a catalog model other than FusionX: checked against the model's schema. */
+	private submitToCatalogModel(path: string, raw: Buffer | undefined, record: RecordedRequest): Reply {
+		const model = catalog.catalogModel(decodeModelPath(path.slice('/v1/models/'.length)));
+		if (!model) return apiError(400, 400001, 'Unknown model id');
+		if (raw === undefined) return apiError(413, 422001, 'Request body larger than 64 MiB');
+		const body = parseJson(raw.toString('utf8'));
+		if (!isObject(body)) {
+			return invalid([{ loc: ['body'], msg: 'Input should be a valid dictionary or object', type: 'model_attributes_type' }]);
+		}
+		const details = catalog.validateAgainstSchema(model, body);
+		for (const [key, value] of Object.entries(body)) {
+			if (typeof value !== 'string' || !value.startsWith('data:')) continue;
+			const msg = catalog.dataUriProblem(value);
+			if (msg) details.push({ loc: ['body', key], msg, type: 'value_error' });
+		}
+		if (details.length > 0) return invalid(details);
+		const job = this.createJob(body);
+		job.model = model;
+		record.requestId = job.id;
+		const base = this.baseUrl;
+		return {
+			status: 200,
+			body: {
+				request_id: job.id,
+				status_url: `${base}/v1/requests/${job.id}/status`,
+				result_url: `${base}/v1/requests/${job.id}/result`,
+				cancel_url: `${base}/v1/requests/${job.id}/cancel`,
+			},
+		};
+	}
+
+	/** `/files/{id}.png`, `/files/{id}-{n}.png`, `/files/{id}.mp3`: a catalog job's files. */
+	private serveCatalogFile(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
+		const match = /^\/files\/(.+)\.(png|mp3)$/.exec(record.path);
+		const stem = match?.[1] ?? '';
+		const job = this.jobs.get(stem) ?? this.jobs.get(stem.replace(/-\d+$/, ''));
+		if (!match || !job?.model) {
+			return this.sendRaw(req, res, record, 404, 'text/plain', Buffer.from('Not found'));
+		}
+		record.requestId = job.id;
+		const type = catalog.FILE_TYPES[match[2]];
+		this.sendRaw(req, res, record, 200, type, match[2] === 'png' ? TINY_PNG : catalog.TINY_MP3);
 	}
 
 	// ---- images: validation of 608_image and the test image host --------------------------------
@@ -697,6 +761,7 @@ export class RunComfyEmulator {
 // ---- helpers (pure) ---------------------------------------------------------------------------
 
 function classify(method: string, path: string): { route: RecordedRoute; requestId?: string } {
+	if (method === 'GET' && /^\/v1\/models(\/|$)/.test(path)) return { route: 'catalog' };
 	if (method === 'POST' && path.startsWith('/v1/models/')) return { route: 'submit' };
 	const api = /^\/v1\/requests\/([^/]+)\/(status|result|cancel)$/.exec(path);
 	if (api) {
@@ -705,9 +770,18 @@ function classify(method: string, path: string): { route: RecordedRoute; request
 		if (method === expected) return { route, requestId: decodeURIComponent(api[1]) };
 	}
 	const readable = method === 'GET' || method === 'HEAD';
-	if (readable && /^\/files\/[^/]+\.mp4$/.test(path)) return { route: 'file' };
+	if (readable && /^\/files\/[^/]+\.(mp4|png|mp3)$/.test(path)) return { route: 'file' };
 	if (readable && /^\/images\/[^/]+$/.test(path)) return { route: 'image' };
 	return { route: 'other' };
+}
+
+/** `owner/model%20x/task` → the model id, each segment decoded. */
+function decodeModelPath(path: string): string {
+	try {
+		return path.split('/').map(decodeURIComponent).join('/');
+	} catch {
+		return path;
+	}
 }
 
 /** Reads the whole request body; `undefined` when it exceeds the 64 MiB request limit. */

@@ -3,9 +3,11 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	ILoadOptionsFunctions,
 } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL, parseBaseUrl } from './baseUrl';
 import { detachedContext } from './detached';
 import {
 	cancelled,
@@ -20,7 +22,7 @@ import type { Call, JobAnswer, Reply } from './types';
 import { REQUEST_TIMEOUT_MS } from './types';
 
 export const CREDENTIAL_TYPE = 'runComfyApi';
-export const DEFAULT_BASE_URL = 'https://model-api.runcomfy.net';
+export { DEFAULT_BASE_URL };
 
 /** One path segment of a RunComfy URL, encoded; `.` and `..` would climb the path, so refused. */
 export function pathSegment(value: string): string {
@@ -53,12 +55,13 @@ export class RunComfyClient {
 		readonly secrets: Secrets,
 	) {}
 
-	static async create(ctx: IExecuteFunctions): Promise<RunComfyClient> {
+	/** From a node's run, or from a load-options method (catalog calls only: no Stop signal there). */
+	static async create(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<RunComfyClient> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 		const raw = String(credentials.baseUrl || DEFAULT_BASE_URL).trim();
 		parseBaseUrl(ctx, raw);
 		const secrets = new Secrets([String(credentials.apiToken ?? '')]);
-		return new RunComfyClient(ctx, raw.replace(/\/+$/, ''), secrets);
+		return new RunComfyClient(ctx as IExecuteFunctions, raw.replace(/\/+$/, ''), secrets);
 	}
 
 	/** The Base URL as it may be shown (never with a query or user:password). */
@@ -102,6 +105,21 @@ export class RunComfyClient {
 	async cancelDetached(requestId: string): Promise<JobAnswer> {
 		const path = `/v1/requests/${pathSegment(requestId)}/cancel`;
 		return (await this.send('cancel', 'POST', path, { detached: true })).answer;
+	}
+
+	/** A page of the model catalog: the raw answer (an array, or an object holding one). */
+	async listModels(query: IDataObject): Promise<unknown> {
+		return await this.catalog('/v1/models', query);
+	}
+
+	/** One model of the catalog: schema, price and unit, categories, page URL. */
+	async getModel(modelId: string): Promise<IDataObject> {
+		return (await this.catalog(`/v1/models/${modelPath(modelId)}`)) as IDataObject;
+	}
+
+	private async catalog(path: string, qs?: IDataObject): Promise<unknown> {
+		const once = async () => await this.send('catalog', 'GET', path, { qs, list: true });
+		return (await this.withRetries('catalog', (error) => error.isTransient, once)).answer;
 	}
 
 	/** Sleeps, but wakes at once when the execution is stopped. */
@@ -179,7 +197,7 @@ export class RunComfyClient {
 		call: Call,
 		method: IHttpRequestMethods,
 		path: string,
-		request: { body?: IDataObject; qs?: IDataObject; detached?: boolean },
+		request: { body?: IDataObject; qs?: IDataObject; detached?: boolean; list?: boolean },
 	): Promise<Reply> {
 		const options: IHttpRequestOptions = {
 			method,
@@ -203,11 +221,11 @@ export class RunComfyClient {
 		} catch (error) {
 			throw this.networkError(`RunComfy at ${this.printableBaseUrl}`, error, request.detached);
 		}
-		return this.read(call, raw);
+		return this.read(call, raw, request.list);
 	}
 
 	/** An answer as a Reply, or the error it means; everything in it is redacted first. */
-	private read(call: Call, raw: Raw): Reply {
+	private read(call: Call, raw: Raw, list = false): Reply {
 		const headers = raw.headers ?? {};
 		let answer: unknown = raw.body;
 		if (typeof answer === 'string') {
@@ -218,7 +236,8 @@ export class RunComfyClient {
 			}
 		}
 		answer = this.secrets.redactDeep(answer);
-		const isObject = typeof answer === 'object' && answer !== null && !Array.isArray(answer);
+		const isObject =
+			typeof answer === 'object' && answer !== null && (list || !Array.isArray(answer));
 		// RunComfy sometimes answers an error with HTTP 200, so every body is checked.
 		if (
 			raw.statusCode < 200 ||
@@ -230,34 +249,4 @@ export class RunComfyClient {
 		}
 		return { answer: answer as JobAnswer, retryAfterMs: parseRetryAfter(headers['retry-after']) };
 	}
-}
-
-/** The credential's Base URL, refused when it cannot be joined with an API path safely. */
-function parseBaseUrl(ctx: IExecuteFunctions, raw: string): URL {
-	let url: URL | undefined;
-	try {
-		url = new URL(raw);
-	} catch {
-		url = undefined;
-	}
-	const problem = !url
-		? 'is not a URL'
-		: url.protocol !== 'https:' && url.protocol !== 'http:'
-			? 'must start with https://'
-			: url.search || url.hash || /[?#]/.test(raw)
-				? 'must not contain a query (?…) or a fragment (#…)'
-				: // n8n would send them as Basic auth in place of the API token.
-					url.username || url.password
-					? 'must not contain a user name or password'
-					: undefined;
-	if (problem) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`The Base URL in the RunComfy API credential ${problem}`,
-			{
-				description: `Set it to ${DEFAULT_BASE_URL}. Nothing was sent to RunComfy.`,
-			},
-		);
-	}
-	return url!;
 }

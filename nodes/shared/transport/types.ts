@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-export type Call = 'submit' | 'status' | 'result' | 'cancel';
+/** `catalog`: the model list, categories and one model's details (read-only, safe to repeat). */
+export type Call = 'submit' | 'status' | 'result' | 'cancel' | 'catalog';
 
 /** What RunComfy answers on the four calls; every field is optional because some are guesses. */
 export interface JobAnswer extends IDataObject {
@@ -29,4 +30,5 @@ export const REQUEST_TIMEOUT_MS: Record<Call, number> = {
 	status: 30_000,
 	result: 30_000,
 	cancel: 30_000,
+	catalog: 30_000,
 };
