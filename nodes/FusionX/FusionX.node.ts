@@ -17,7 +17,7 @@ export class FusionX implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ ({ generate: "Generate Video", submit: "Submit Job", getStatus: "Get Status", waitForCompletion: "Wait for Completion", getResult: "Get Result", cancel: "Cancel Job", checkJob: "Check Job" })[$parameter["operation"]] }}',
+			'={{ ({ generate: "Generate Video", submit: "Submit Job", getStatus: "Get Status", waitForCompletion: "Wait for Completion", getResult: "Get Result", cancel: "Cancel Job", checkJob: "Check Job", dryRun: "Dry Run" })[$parameter["operation"]] }}',
 		description:
 			'Turn a still image and a prompt into a short video with RunComfy FusionX (Wan2.1-14B image-to-video)',
 		defaults: { name: 'RunComfy FusionX' },
@@ -55,6 +55,13 @@ export class FusionX implements INodeType {
 						action: 'Check a job and route it by whether it is done',
 						description:
 							'Look at a job once: finished ones go to Completed, the others to Still Running with a time to check again (for a Wait node)',
+					},
+					{
+						name: 'Dry Run',
+						value: 'dryRun',
+						action: 'Preview the payloads without paying',
+						description:
+							'Validate every item and output the exact request each would send to RunComfy; nothing is sent',
 					},
 					{
 						name: 'Generate Video',

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { DEFAULT_MAX_JOBS } from './jobs/spending';
 import type { ItemResult } from './results';
 import { failure } from './results';
 import {
@@ -21,6 +22,7 @@ export interface NodeOptions {
 	download: boolean;
 	binaryPropertyName: string;
 	maxConcurrency: number;
+	maxJobs: number;
 }
 
 const OPTIONS_DESCRIPTION =
@@ -57,6 +59,7 @@ export function readOptions(
 					? valueOf(checkBinaryPropertyName('Put Output in Field', options.binaryPropertyName))
 					: 'data',
 			maxConcurrency: number('maxConcurrency', 5, reads('submitting')),
+			maxJobs: number('maxJobs', DEFAULT_MAX_JOBS, reads('submitting')),
 		};
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), error as Error, {

@@ -90,6 +90,7 @@ export const OPTION_LIMITS = {
 	// The UI asks for at least 1 s; an expression may give any positive number.
 	timeout: { label: 'Timeout (Seconds)', above: 0 },
 	maxConcurrency: { label: 'Max Concurrent Submits', integer: true, min: 1, max: 50 },
+	maxJobs: { label: 'Max Jobs per Execution', integer: true, min: 1, max: 100_000 },
 } as const;
 
 /** `true`/`false`, also as text from an expression; anything else is refused, not guessed. */

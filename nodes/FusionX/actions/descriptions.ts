@@ -16,11 +16,14 @@ export const OPERATIONS = {
 	getResult: 'getResult',
 	cancel: 'cancel',
 	checkJob: 'checkJob',
+	dryRun: 'dryRun',
 } as const;
 
 export type Operation = keyof typeof OPERATIONS;
 
-const creating = { show: { operation: [OPERATIONS.generate, OPERATIONS.submit] } };
+const creating = {
+	show: { operation: [OPERATIONS.generate, OPERATIONS.submit, OPERATIONS.dryRun] },
+};
 
 export const generationFields: INodeProperties[] = [
 	{
@@ -225,6 +228,20 @@ export const optionsField: INodeProperties = {
 			default: 5,
 			description:
 				'How many jobs are submitted at the same time; all submitted jobs are then waited for together',
+			displayOptions: { show: { '/operation': [OPERATIONS.generate, OPERATIONS.submit] } },
+		},
+		{
+			displayName: 'Max Jobs per Execution',
+			name: 'maxJobs',
+			type: 'number',
+			typeOptions: {
+				minValue: OPTION_LIMITS.maxJobs.min,
+				maxValue: OPTION_LIMITS.maxJobs.max,
+				numberPrecision: 0,
+			},
+			default: 500,
+			description:
+				'A run with more items than this is refused before anything is paid for: a guard against a runaway sheet or loop',
 			displayOptions: { show: { '/operation': [OPERATIONS.generate, OPERATIONS.submit] } },
 		},
 		{

@@ -8,6 +8,7 @@ import { readOptions } from '../../shared/parameters';
 import type { ItemResult } from '../../shared/results';
 import { finishItems } from '../../shared/results';
 import { RetryMemory } from '../../shared/jobs/retryMemory';
+import { refuseTooManyJobs, reportCost } from '../../shared/jobs/spending';
 import { submitJobs } from '../../shared/jobs/submission';
 import { MODEL_ID } from '../model';
 import { RunComfyClient } from '../../shared/transport';
@@ -19,6 +20,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const results: ItemResult[] = [...invalid];
 	if (inputs.length === 0) return finishItems(this, results);
 
+	refuseTooManyJobs(this, inputs.length, options.maxJobs);
 	const client = await RunComfyClient.create(this);
 	const memory = RetryMemory.open(this);
 	const created = new CreatedJobs(this, client);
@@ -53,6 +55,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		created.close();
 	}
 	memory.settle(this, results);
+	reportCost(this, results);
 	return finishItems(this, results);
 }
 

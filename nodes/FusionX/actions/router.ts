@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import * as cancel from './cancel.operation';
 import * as checkJob from './checkJob.operation';
+import * as dryRun from './dryRun.operation';
 import type { Operation } from './descriptions';
 import * as generate from './generate.operation';
 import * as getResult from './getResult.operation';
@@ -21,6 +22,7 @@ const operations: Record<
 	waitForCompletion,
 	getResult,
 	cancel,
+	dryRun,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

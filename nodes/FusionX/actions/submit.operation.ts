@@ -8,6 +8,7 @@ import type { ItemResult } from '../../shared/results';
 import { finishItems } from '../../shared/results';
 import { RetryMemory } from '../../shared/jobs/retryMemory';
 import { checkAgainAt } from '../../shared/jobs/schedule';
+import { refuseTooManyJobs, reportCost } from '../../shared/jobs/spending';
 import type { Submitted } from '../../shared/jobs/submission';
 import { submitJobs } from '../../shared/jobs/submission';
 import { MODEL_ID } from '../model';
@@ -20,6 +21,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { inputs, invalid } = await readApiInputs(this);
 	const results: ItemResult[] = [...invalid];
 	if (inputs.length > 0) {
+		refuseTooManyJobs(this, inputs.length, options.maxJobs);
 		const client = await Client.create(this);
 		const memory = RetryMemory.open(this);
 		const created = new CreatedJobs(this, client);
@@ -36,6 +38,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			created.close();
 		}
 		memory.settle(this, results);
+		reportCost(this, results);
 	}
 	return finishItems(this, results);
 }

@@ -11,6 +11,9 @@ import { fingerprint } from './retryMemory';
 
 /** Submitting paid jobs: each item at most once per execution, whatever n8n's settings. */
 
+const NOT_SUBMITTED =
+	'Not submitted: RunComfy reported the balance spent while this run was submitting. Top up, then run the items that failed again.';
+
 const MAY_EXIST =
 	'The request may have reached RunComfy, so a job may have been created for this item: check your RunComfy dashboard before running it again. It was not resubmitted to avoid paying twice.';
 
@@ -46,6 +49,7 @@ export async function submitJobs(
 	const submitted: Submitted[] = [];
 	const failed: ItemResult[] = [];
 	const stopOnFailure = !ctx.continueOnFail();
+	let balanceSpent = false;
 
 	await mapWithConcurrency(plan.inputs, plan.limit, async ({ itemIndex, input }) => {
 		const print = fingerprint(input, plan.volatileKeys);
@@ -69,6 +73,14 @@ export async function submitJobs(
 			return;
 		}
 		if ((stopOnFailure && failed.length > 0) || client.stopped) return;
+		if (balanceSpent) {
+			failed.push(
+				failure(ctx, itemIndex, new RunComfyError('balance', NOT_SUBMITTED), {
+					extra: NOT_SUBMITTED,
+				}),
+			);
+			return;
+		}
 		const volatile = pick(input, plan.volatileKeys);
 		try {
 			const answer = await client.submit(plan.modelId, input);
@@ -85,6 +97,8 @@ export async function submitJobs(
 			submitted.push(job(itemIndex, requestId, answer, input, false));
 		} catch (caught) {
 			const error = client.toError(caught);
+			// Out of money: the items after this one are not sent, not even with Continue On Fail.
+			if (error.kind === 'balance') balanceSpent = true;
 			// Only a clear refusal (4xx with a reason, 429, refused connection) proves no job exists.
 			const mayExist = error.submitMayHaveCreatedJob;
 			if (mayExist) memory.remember(itemIndex, { fingerprint: print });
