@@ -32,7 +32,7 @@ export function reportCost(ctx: IExecuteFunctions, results: ItemResult[]): void 
 		costs.length > 0
 			? `${jobs} RunComfy job${jobs === 1 ? '' : 's'}, $${total.toFixed(2)} reported for ${costs.length}`
 			: `${jobs} RunComfy job${jobs === 1 ? '' : 's'}, no cost reported`;
-	ctx.logger.info(`RunComfy: ${text}`);
+	ctx.logger.info(text);
 	if (typeof ctx.addExecutionHints === 'function') {
 		ctx.addExecutionHints({ type: 'info', location: 'outputPane', message: text });
 	}
