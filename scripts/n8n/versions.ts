@@ -35,7 +35,8 @@ export function lineOf(version: string): N8nLine {
 			overrides: {},
 			// A module that only fetches from api.n8n.io (the network is closed); 1.x has none.
 			env: { N8N_DISABLED_MODULES: 'mcp-registry' },
-			expressionEngine: "n8n's default",
+			// isolated-vm ships a prebuilt binary for Node 24, so 2.x runs its default engine.
+			expressionEngine: "vm (n8n's default, isolated-vm)",
 			defaultBinaryMode: 'filesystem',
 			routesErrorDetails: true,
 		};
