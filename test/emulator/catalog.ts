@@ -233,8 +233,10 @@ export function catalogModel(id: string): CatalogModel | undefined {
 }
 
 function publicEntry(model: CatalogModel, withSchema: boolean): Record<string, unknown> {
-	const { output: _output, input_schema, ...entry } = model;
-	return withSchema ? { ...entry, input_schema } : entry;
+	const entry: Record<string, unknown> = { ...model };
+	delete entry.output;
+	if (!withSchema) delete entry.input_schema;
+	return entry;
 }
 
 /** `GET /v1/models`: `{models, total}` (the wrapper key is a guess the node must tolerate). */

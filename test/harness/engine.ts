@@ -38,9 +38,11 @@ import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { RunComfyApi } from '../../credentials/RunComfyApi.credentials';
 import { FusionX } from '../../nodes/FusionX/FusionX.node';
+import { RunComfy } from '../../nodes/RunComfy/RunComfy.node';
 import { Container, Logger } from './core-deps';
 
 export const FUSIONX_TYPE = 'n8n-nodes-runcomfy.fusionX';
+export const RUNCOMFY_TYPE = 'n8n-nodes-runcomfy.runComfy';
 export const START_TYPE = 'test.start';
 
 /** The start node of test workflows: emits `items` (JSON), and binary files given as base64. */
@@ -285,7 +287,10 @@ export class Engine {
 	readonly nodeTypes: TestNodeTypes;
 
 	constructor(
-		nodeTypes: Record<string, INodeType | IVersionedNodeType> = { [FUSIONX_TYPE]: new FusionX() },
+		nodeTypes: Record<string, INodeType | IVersionedNodeType> = {
+			[FUSIONX_TYPE]: new FusionX(),
+			[RUNCOMFY_TYPE]: new RunComfy(),
+		},
 		credentialTypes: Record<string, ICredentialType> = { runComfyApi: new RunComfyApi() },
 	) {
 		this.nodeTypes = new TestNodeTypes({

@@ -1,0 +1,277 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { MODEL_URL_REGEX } from '../../shared/catalog/models';
+import { OPTION_LIMITS } from '../../shared/values';
+
+/** The RunComfy node's fields; an operation reads only those shown for it. */
+
+export const OPERATIONS = {
+	run: 'run',
+	submit: 'submit',
+	getStatus: 'getStatus',
+	waitForCompletion: 'waitForCompletion',
+	getResult: 'getResult',
+	cancel: 'cancel',
+	listModels: 'listModels',
+	getModel: 'getModel',
+} as const;
+
+export type Operation = keyof typeof OPERATIONS;
+
+const creating = { show: { operation: [OPERATIONS.run, OPERATIONS.submit] } };
+
+export const modelField: INodeProperties = {
+	displayName: 'Model',
+	name: 'model',
+	type: 'resourceLocator',
+	required: true,
+	default: { mode: 'list', value: '' },
+	description: 'The RunComfy model to run',
+	displayOptions: { show: { operation: [OPERATIONS.run, OPERATIONS.submit, OPERATIONS.getModel] } },
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a model…',
+			typeOptions: { searchListMethod: 'searchModels', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. blackforestlabs/flux-2/flash/text-to-image',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^[^?#\\\\%\\s]+$',
+						errorMessage: 'A model id has no ?, #, \\, % or spaces',
+					},
+				},
+			],
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder:
+				'e.g. https://www.runcomfy.com/models/blackforestlabs/flux-2/flash/text-to-image',
+			extractValue: { type: 'regex', regex: MODEL_URL_REGEX },
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: MODEL_URL_REGEX,
+						errorMessage: 'Not a RunComfy model page (https://www.runcomfy.com/models/…)',
+					},
+				},
+			],
+		},
+	],
+};
+
+export const inputFields: INodeProperties[] = [
+	{
+		displayName: 'Inputs',
+		name: 'inputs',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['model.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getInputFields',
+				mode: 'add',
+				fieldWords: { singular: 'input', plural: 'inputs' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError:
+					'This model publishes no input schema: give its inputs under Additional Inputs (JSON)',
+			},
+		},
+		description: "The model's inputs, from its schema in RunComfy's catalog",
+		displayOptions: creating,
+	},
+	{
+		displayName: 'Binary Inputs',
+		name: 'binaryInputs',
+		type: 'fixedCollection',
+		placeholder: 'Add Binary Input',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description:
+			'Fill inputs from files of the incoming item (sent as data: URIs, up to 6 MB each); they replace the same inputs above',
+		displayOptions: creating,
+		options: [
+			{
+				displayName: 'Input',
+				name: 'input',
+				values: [
+					{
+						displayName: 'Input Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. image_url',
+						description: 'The API name of the input, as listed in Get Model (not its title)',
+					},
+					{
+						displayName: 'Input Binary Field',
+						name: 'binaryProperty',
+						type: 'string',
+						default: 'data',
+						description: 'The binary field of the incoming item that holds the file',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Additional Inputs (JSON)',
+		name: 'additionalInputs',
+		type: 'json',
+		default: '{}',
+		description:
+			'More inputs as a JSON object, sent as they are (checked against the schema when the model has one): for inputs the list does not show, or a model without a schema',
+		displayOptions: creating,
+	},
+];
+
+export const requestIdField: INodeProperties = {
+	displayName: 'Request ID',
+	name: 'requestId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 6a0e4b3c-…',
+	description: 'The request ID that Submit Job or Run Model returned',
+	displayOptions: {
+		show: {
+			operation: [
+				OPERATIONS.getStatus,
+				OPERATIONS.waitForCompletion,
+				OPERATIONS.getResult,
+				OPERATIONS.cancel,
+			],
+		},
+	},
+};
+
+const listing = { show: { operation: [OPERATIONS.listModels] } };
+
+export const listFields: INodeProperties[] = [
+	{
+		displayName: 'Search',
+		name: 'search',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. flux',
+		description: 'Only models whose ID or name contains this text',
+		displayOptions: listing,
+	},
+	{
+		displayName: 'Category',
+		name: 'category',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. text-to-image',
+		description: 'Only models of this category (text-to-image, image-to-video, …)',
+		displayOptions: listing,
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: listing,
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...listing.show, returnAll: [false] } },
+	},
+];
+
+const waiting = [OPERATIONS.run, OPERATIONS.waitForCompletion];
+const resulting = [...waiting, OPERATIONS.getResult];
+
+export const optionsField: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: { operation: [...resulting, OPERATIONS.submit] } },
+	options: [
+		{
+			displayName: 'Cancel on Timeout',
+			name: 'cancelOnTimeout',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to cancel a job that is still queued when the timeout passes (a running job cannot be cancelled)',
+			displayOptions: { show: { '/operation': waiting } },
+		},
+		{
+			displayName: 'Download Files',
+			name: 'download',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to attach every file the model returns as binary data (data, data_1, …). RunComfy URLs expire after some days.',
+			displayOptions: { show: { '/operation': resulting } },
+		},
+		{
+			displayName: 'Max Concurrent Submits',
+			name: 'maxConcurrency',
+			type: 'number',
+			typeOptions: {
+				minValue: OPTION_LIMITS.maxConcurrency.min,
+				maxValue: OPTION_LIMITS.maxConcurrency.max,
+				numberPrecision: 0,
+			},
+			default: 5,
+			description: 'How many jobs are submitted at the same time',
+			displayOptions: { show: { '/operation': [OPERATIONS.run, OPERATIONS.submit] } },
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollInterval',
+			type: 'number',
+			typeOptions: {
+				minValue: OPTION_LIMITS.pollInterval.min,
+				maxValue: OPTION_LIMITS.pollInterval.max,
+			},
+			default: 5,
+			description: `How often to check each job while waiting (${OPTION_LIMITS.pollInterval.min}–${OPTION_LIMITS.pollInterval.max} seconds)`,
+			displayOptions: { show: { '/operation': waiting } },
+		},
+		{
+			displayName: 'Put Output in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			hint: 'The name of the output binary field for the first file; further files get _1, _2, …',
+			description: 'Binary field to put the downloaded files in',
+			displayOptions: { show: { '/operation': resulting, download: [true] } },
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 900,
+			description:
+				'How long to wait for a job. When it passes, the item fails with the Request ID so you can resume with Wait for Completion.',
+			displayOptions: { show: { '/operation': waiting } },
+		},
+	],
+};
