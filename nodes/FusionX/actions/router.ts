@@ -1,15 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import * as cancel from './cancel.operation';
-import * as checkJob from './checkJob.operation';
 import * as dryRun from './dryRun.operation';
+import { cancel, checkJob, getResult, getStatus, waitForCompletion } from './lookUps.operation';
 import type { Operation } from './descriptions';
 import * as generate from './generate.operation';
-import * as getResult from './getResult.operation';
-import * as getStatus from './getStatus.operation';
 import * as submit from './submit.operation';
-import * as waitForCompletion from './waitForCompletion.operation';
 
 /** Operations with one output; Check Job routes to two (Completed, Still Running). */
 const operations: Record<

@@ -1,0 +1,82 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { MediaKind } from '../output/media';
+import { lookUpResult } from '../jobs/result';
+import { checkAgainAt } from '../jobs/schedule';
+import { lookUpEach } from '../lookUp';
+import { readOptions } from '../parameters';
+
+/**
+ * The operations every RunComfy node has that look at jobs by request id; a node only says
+ * which files make its jobs a success (`delivers`).
+ */
+
+/** Cancel a job; only a queued job can be cancelled, a running one reports not_cancellable. */
+export async function cancelJobs(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await lookUpEach(ctx, async (client, requestId) => {
+		const answer = await client.cancel(requestId);
+		const outcome =
+			answer.outcome ?? (answer.status === 'cancelled' ? 'cancelled' : 'not_cancellable');
+		return {
+			json: {
+				requestId,
+				outcome,
+				cancelled: outcome === 'cancelled',
+				status: answer.status ?? null,
+				message:
+					outcome === 'cancelled'
+						? 'The job was cancelled before it started.'
+						: 'The job could not be cancelled: it is already running or finished. Running jobs cannot be cancelled.',
+			},
+			status: answer.status,
+		};
+	});
+}
+
+/** One status look-up per item. */
+export async function getStatuses(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await lookUpEach(ctx, async (client, requestId) => {
+		const answer = await client.status(requestId);
+		const json: Record<string, unknown> = { requestId, status: answer.status };
+		if (typeof answer.queue_position === 'number') json.queuePosition = answer.queue_position;
+		json.statusUrl = client.jobUrl(requestId, 'status');
+		json.resultUrl = client.jobUrl(requestId, 'result');
+		return { json: json as INodeExecutionData['json'], status: answer.status };
+	});
+}
+
+/** One result look-up per item: the current status, or the finished job with its files. */
+export async function getResults(
+	ctx: IExecuteFunctions,
+	delivers: MediaKind | 'any',
+): Promise<INodeExecutionData[]> {
+	const options = { ...readOptions(ctx, ['resulting']), delivers };
+	return await lookUpEach(
+		ctx,
+		async (client, requestId) => await lookUpResult(ctx, client, requestId, options),
+	);
+}
+
+/**
+ * One look per item, routed: finished jobs (with their files) to Completed, the others to Still
+ * Running with `checkAgainAt`, so Submit → Wait → Check Job → (Still Running → Wait) needs no IF
+ * node and the execution is parked while the job runs.
+ */
+export async function checkJobs(
+	ctx: IExecuteFunctions,
+	delivers: MediaKind | 'any',
+): Promise<INodeExecutionData[][]> {
+	const options = { ...readOptions(ctx, ['resulting']), delivers };
+	const items = await lookUpEach(ctx, async (client, requestId) => {
+		const found = await lookUpResult(ctx, client, requestId, options);
+		if (isFinished(found.status)) return found;
+		const answer = { status: found.status, queue_position: found.json.queuePosition as number };
+		return { ...found, json: { ...found.json, checkAgainAt: checkAgainAt(answer) } };
+	});
+	const running = (item: INodeExecutionData) => !item.json.error && !!item.json.checkAgainAt;
+	return [items.filter((item) => !running(item)), items.filter(running)];
+}
+
+function isFinished(status: unknown): boolean {
+	return ['completed', 'succeeded'].includes(String(status ?? '').toLowerCase());
+}

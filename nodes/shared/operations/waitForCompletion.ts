@@ -1,0 +1,44 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { completeJobs } from '../jobs/outcomes';
+import type { TrackedJob } from '../jobs/polling';
+import type { MediaKind } from '../output/media';
+import { readEach, readOptions, readRequestId } from '../parameters';
+import type { ItemResult } from '../results';
+import { finishItems } from '../results';
+import { RunComfyClient } from '../transport';
+
+/** Resume jobs by request id: wait for all of them together, then return their results. */
+export async function waitForCompletion(
+	ctx: IExecuteFunctions,
+	delivers: MediaKind | 'any',
+): Promise<INodeExecutionData[]> {
+	const options = readOptions(ctx, ['waiting', 'resulting']);
+	const { valid, invalid } = await readEach(ctx, (itemIndex) => readRequestId(ctx, itemIndex));
+	const results: ItemResult[] = [...invalid];
+	const startedAt = Date.now();
+	const jobs: TrackedJob[] = valid.map(({ itemIndex, value }) => ({
+		itemIndex,
+		requestId: value,
+		startedAt,
+	}));
+	if (jobs.length > 0) {
+		const client = await RunComfyClient.create(ctx);
+		// These jobs were created elsewhere: a stop or another item's failure leaves them running.
+		const completion = { ...options, openJobs: 'leave' as const, delivers };
+		results.push(...(await completeJobs(ctx, client, dedupe(jobs), completion)));
+		// Items that repeat a request id get the same result as its first item.
+		for (const job of jobs) {
+			if (results.some((result) => result.itemIndex === job.itemIndex)) continue;
+			const first = results.find((result) => result.requestId === job.requestId)!;
+			results.push({ ...first, itemIndex: job.itemIndex });
+		}
+	}
+	return finishItems(ctx, results);
+}
+
+function dedupe(jobs: TrackedJob[]): TrackedJob[] {
+	const byId = new Map<string, TrackedJob>();
+	for (const job of jobs) if (!byId.has(job.requestId)) byId.set(job.requestId, job);
+	return [...byId.values()];
+}
