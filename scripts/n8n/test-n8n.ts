@@ -180,6 +180,7 @@ async function main(): Promise<void> {
 		if (keep) console.log(`\nUser folders kept: ${base.folders.join(' ')}`);
 	}
 	runner.printMatrix(lines.map((line) => line.label));
+	runner.printNotes();
 	runner.printSummary(t0);
 	process.exitCode = runner.failed === 0 ? 0 : 1;
 }
