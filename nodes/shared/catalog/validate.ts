@@ -23,25 +23,33 @@ function listText(values: ReadonlyArray<string | number | boolean>): string {
 }
 
 function numberRule(input: InputSpec): NumberRule {
-	const rule: NumberRule = { integer: input.kind === 'integer', min: input.min, max: input.max };
+	const both = input.min !== undefined && input.max !== undefined;
+	const rule: NumberRule = { integer: input.kind === 'integer' };
+	if (both) Object.assign(rule, { min: input.min, max: input.max });
 	if (input.exclusiveMin !== undefined) rule.above = input.exclusiveMin;
 	return rule;
 }
 
 function checkNumeric(input: InputSpec, raw: unknown): Checked<number> {
-	const checked = checkNumber(input.title, raw, numberRule(input));
+	const { min, max, exclusiveMax, title } = input;
+	const single =
+		min !== undefined && max === undefined
+			? `at least ${min}`
+			: max !== undefined && min === undefined
+				? `at most ${max}`
+				: '';
+	const checked = checkNumber(title, raw, numberRule(input));
 	if ('problem' in checked) {
-		// checkNumber says "between" only with both bounds; a single bound is said here.
-		const one =
-			input.min !== undefined && input.max === undefined
-				? ` (at least ${input.min})`
-				: input.max !== undefined && input.min === undefined
-					? ` (at most ${input.max})`
-					: '';
-		return { problem: one ? checked.problem.replace(/, got /, `${one}, got `) : checked.problem };
+		// checkNumber states a range only with both bounds; a single one is said here.
+		return {
+			problem: single ? checked.problem.replace(/, got /, ` (${single}), got `) : checked.problem,
+		};
 	}
-	if (input.exclusiveMax !== undefined && checked.value >= input.exclusiveMax) {
-		return { problem: `${input.title} must be less than ${input.exclusiveMax}, got ${show(raw)}` };
+	const value = checked.value;
+	const outside = (min !== undefined && value < min) || (max !== undefined && value > max);
+	if (single && outside) return { problem: `${title} must be ${single}, got ${show(raw)}` };
+	if (exclusiveMax !== undefined && value >= exclusiveMax) {
+		return { problem: `${title} must be less than ${exclusiveMax}, got ${show(raw)}` };
 	}
 	return checked;
 }
