@@ -10,7 +10,7 @@ import { PackageDirectoryLoader } from 'n8n-core';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 import { setUpEmulator } from '../harness/context';
-import { Engine, FUSIONX_TYPE } from '../harness/engine';
+import { Engine, FUSIONX_TYPE, RUNCOMFY_TYPE } from '../harness/engine';
 
 const root = path.resolve(__dirname, '../..');
 const t = setUpEmulator();
@@ -26,7 +26,7 @@ beforeAll(async () => {
 describe('the built package', () => {
 	test('n8n finds the node and the credential under their contract names', () => {
 		expect(loader.packageName).toBe('n8n-nodes-runcomfy');
-		expect(Object.keys(loader.nodeTypes)).toEqual(['fusionX']);
+		expect(Object.keys(loader.nodeTypes)).toEqual(['fusionX', 'runComfy']);
 		expect(Object.keys(loader.credentialTypes)).toEqual(['runComfyApi']);
 		const description = loader.types.nodes.find((node) => node.name === 'fusionX')!;
 		expect(description).toMatchObject({
@@ -68,6 +68,37 @@ describe('the built package', () => {
 		expect(result.items[0].json.videoUrl).toEqual(expect.stringContaining('/files/'));
 	});
 
+	test('the RunComfy node loads with its codex, list search and resource mapper', async () => {
+		const description = loader.types.nodes.find((node) => node.name === 'runComfy')!;
+		expect(description).toMatchObject({ displayName: 'RunComfy', version: 1, usableAsTool: true });
+		const codex = JSON.parse(
+			readFileSync(path.join(root, 'dist/nodes/RunComfy/RunComfy.node.json'), 'utf8'),
+		);
+		expect(codex.node).toBe(RUNCOMFY_TYPE);
+		const type = loader.nodeTypes.runComfy.type as INodeType;
+		expect(Object.keys(type.methods?.listSearch ?? {})).toEqual(['searchModels']);
+		expect(Object.keys(type.methods?.resourceMapping ?? {})).toEqual(['getInputFields']);
+		const engine = new Engine(
+			{ [RUNCOMFY_TYPE]: type },
+			{ runComfyApi: loader.credentialTypes.runComfyApi.type as ICredentialType },
+		);
+		const result = await engine.run(
+			{
+				type: RUNCOMFY_TYPE,
+				name: 'RunComfy',
+				parameters: {
+					operation: 'run',
+					model: { __rl: true, mode: 'id', value: 'blackforestlabs/flux-2/flash/text-to-image' },
+					inputs: { mappingMode: 'defineBelow', value: { prompt: 'a fox' } },
+					options: { pollInterval: 1 },
+				},
+			},
+			{ credentials: t.credentials() },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.imageUrl).toEqual(expect.stringContaining('/files/'));
+	});
+
 	test('npm pack holds the built node, credential, icons and codex, and no tests', () => {
 		const [pack] = JSON.parse(
 			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
@@ -83,6 +114,8 @@ describe('the built package', () => {
 				'README.md',
 				'dist/nodes/FusionX/FusionX.node.js',
 				'dist/nodes/FusionX/FusionX.node.json',
+				'dist/nodes/RunComfy/RunComfy.node.js',
+				'dist/nodes/RunComfy/RunComfy.node.json',
 				'dist/credentials/RunComfyApi.credentials.js',
 				'dist/icons/runcomfy.svg',
 				'dist/icons/runcomfy.dark.svg',

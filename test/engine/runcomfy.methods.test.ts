@@ -2,6 +2,8 @@
  * The node's load-options methods called as n8n's editor calls them (n8n-core's LoadOptionsContext),
  * and the catalog operations List Models and Get Model.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { RunComfy } from '../../nodes/RunComfy/RunComfy.node';
 import { EDIT_ID, FLUX_ID, MODELS, NO_SCHEMA_ID, ODD_TYPES_ID } from '../emulator/catalog';
 import { byId, setUpRunComfy } from './runcomfy.helpers';
@@ -16,7 +18,7 @@ const search = async (filter?: string, token?: string) =>
 		token,
 	);
 
-const fields = async (model: unknown) =>
+const fields = async (model: IDataObject) =>
 	await node.methods.resourceMapping.getInputFields.call(
 		t.loadContext({ operation: 'run', model }),
 	);

@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { AUDIO_ID, EDIT_ID, FLUX_ID, FUSIONX_ID, T2V_ID } from '../emulator/catalog';
 import { TINY_PNG } from '../emulator/emulator';
 import { runParams, setUpRunComfy } from './runcomfy.helpers';
@@ -76,7 +78,7 @@ describe('RunComfy node: Run Model', () => {
 
 	test('downloads every file of each kind: image(s), video, audio', async () => {
 		const download = { options: { pollInterval: 1, download: true } };
-		const cases: Array<[string, Record<string, unknown>, Record<string, string>]> = [
+		const cases: Array<[string, IDataObject, Record<string, string>]> = [
 			[FLUX_ID, { prompt: 'x' }, { data: 'image/png' }],
 			[
 				EDIT_ID,

@@ -1,4 +1,6 @@
 /** Everything is checked against the model's schema before any paid request. */
+import type { IDataObject } from 'n8n-workflow';
+
 import {
 	AUDIO_ID,
 	EDIT_ID,
@@ -12,7 +14,7 @@ import { byId, runParams, setUpRunComfy } from './runcomfy.helpers';
 const t = setUpRunComfy();
 const submits = () => t.emulator.requests.filter((r) => r.route === 'submit');
 
-async function refused(model: string, values: Record<string, unknown>, extra = {}) {
+async function refused(model: string, values: IDataObject, extra = {}) {
 	const result = await t.run(runParams(model, values, extra));
 	expect(submits()).toHaveLength(0);
 	expect(result.error).toBeDefined();

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * Calls a node's load-options methods (listSearch, resourceMapping) the way n8n's editor does:
  * through n8n-core's real LoadOptionsContext, with the node's current parameters and the test

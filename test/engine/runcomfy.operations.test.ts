@@ -1,0 +1,99 @@
+/** Submit, Get Status, Wait for Completion, Get Result and Cancel for catalog models; as an agent tool. */
+import { AUDIO_ID, EDIT_ID, FLUX_ID } from '../emulator/catalog';
+import { RUNCOMFY_TYPE } from '../harness/engine';
+import { until } from '../harness/wait';
+import { runParams, setUpRunComfy } from './runcomfy.helpers';
+
+const t = setUpRunComfy({ queueMs: 200, durationMs: 200 });
+
+async function submit(model: string, values: Record<string, string>) {
+	const result = await t.run({ ...runParams(model, values), operation: 'submit' });
+	expect(result.error).toBeUndefined();
+	return result.items[0].json;
+}
+
+describe('RunComfy node: job operations', () => {
+	test('Submit Job returns at once with the request id, model, price and URLs', async () => {
+		const json = await submit(FLUX_ID, { prompt: 'x' });
+		expect(json).toEqual({
+			requestId: expect.any(String),
+			status: 'in_queue',
+			modelId: FLUX_ID,
+			price: 0.01,
+			priceUnit: 'image',
+			statusUrl: `${t.emulator.baseUrl}/v1/requests/${json.requestId}/status`,
+			resultUrl: `${t.emulator.baseUrl}/v1/requests/${json.requestId}/result`,
+			cancelUrl: `${t.emulator.baseUrl}/v1/requests/${json.requestId}/cancel`,
+		});
+		expect(t.emulator.count('status') + t.emulator.count('result')).toBe(0);
+	});
+
+	test('Get Status, then Wait for Completion with downloads of every file', async () => {
+		const { requestId } = await submit(EDIT_ID, {
+			prompt: 'x',
+			image_url: 'https://e.com/a.png',
+			reference_image_url: 'https://e.com/b.png',
+		});
+		const status = await t.run({ operation: 'getStatus', requestId });
+		expect(status.items[0].json).toMatchObject({
+			requestId,
+			status: expect.stringMatching(/in_queue|in_progress|completed/),
+		});
+		const waited = await t.run({
+			operation: 'waitForCompletion',
+			requestId,
+			options: { pollInterval: 1, download: true, binaryPropertyName: 'file' },
+		});
+		expect(waited.error).toBeUndefined();
+		const json = waited.items[0].json;
+		expect(json).toMatchObject({ status: 'completed', imageUrl: expect.any(String) });
+		expect(json.imageUrls).toHaveLength(2);
+		expect(Object.keys(waited.items[0].binary ?? {})).toEqual(['file', 'file_1']);
+		expect(waited.items[0].binary?.file.fileExtension).toBe('png');
+	});
+
+	test('Get Result: the status while running, the audio once done', async () => {
+		t.emulator.scriptNextJobs({ queueMs: 60_000 });
+		const queued = await submit(AUDIO_ID, { prompt: 'rain' });
+		const running = await t.run({ operation: 'getResult', requestId: queued.requestId });
+		expect(running.items[0].json).toMatchObject({ status: 'in_queue' });
+		const cancelled = await t.run({ operation: 'cancel', requestId: queued.requestId });
+		expect(cancelled.items[0].json).toMatchObject({ outcome: 'cancelled', cancelled: true });
+
+		const done = await submit(AUDIO_ID, { prompt: 'rain' });
+		expect(await until(() => t.emulator.statusOf(String(done.requestId)) === 'completed')).toBe(
+			true,
+		);
+		const result = await t.run({
+			operation: 'getResult',
+			requestId: done.requestId,
+			options: { download: true },
+		});
+		expect(result.items[0].json).toMatchObject({
+			status: 'completed',
+			audioUrl: expect.stringMatching(/\.mp3$/),
+		});
+		expect(result.items[0].binary?.data.mimeType).toBe('audio/mpeg');
+	});
+
+	test('as an agent tool it returns URLs only, even with Download Files on', async () => {
+		const tool = `${RUNCOMFY_TYPE}Tool`;
+		const types = (t.engine.nodeTypes as unknown as { types: Record<string, unknown> }).types;
+		types[tool] ??= types[RUNCOMFY_TYPE];
+		const result = await t.engine.run(
+			{
+				type: tool,
+				name: 'RunComfy',
+				parameters: runParams(
+					FLUX_ID,
+					{ prompt: 'x' },
+					{ options: { pollInterval: 1, download: true } },
+				),
+			},
+			{ credentials: t.credentials() },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.imageUrl).toEqual(expect.any(String));
+		expect(result.items[0].binary).toBeUndefined();
+	});
+});
