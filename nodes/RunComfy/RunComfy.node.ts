@@ -6,13 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import {
-	inputFields,
-	listFields,
-	modelField,
-	optionsField,
-	requestIdField,
-} from './actions/descriptions';
+import { inputFields, listFields, modelField, requestIdField } from './actions/descriptions';
+import { optionsField } from './actions/options';
 import { router } from './actions/router';
 import { searchModels } from './methods/listSearch';
 import { getInputFields } from './methods/resourceMapping';
