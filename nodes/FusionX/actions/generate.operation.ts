@@ -52,7 +52,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			);
 		}
 	} finally {
-		created.close();
+		await created.close();
 	}
 	memory.settle(this, results);
 	reportCost(this, results);

@@ -35,7 +35,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const { submitted, failed } = await submitJobs(this, client, plan, memory, created);
 			results.push(...failed, ...submitted.map((job) => submittedItem(client, job)));
 		} finally {
-			created.close();
+			await created.close();
 		}
 		memory.settle(this, results);
 		reportCost(this, results);

@@ -56,7 +56,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			);
 		}
 	} finally {
-		created.close();
+		await created.close();
 	}
 	memory.settle(this, results);
 	return finishItems(this, results);

@@ -33,7 +33,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			);
 			results.push(...failed, ...submitted.map((job) => submittedItem(client, job)));
 		} finally {
-			created.close();
+			await created.close();
 		}
 		memory.settle(this, results);
 	}

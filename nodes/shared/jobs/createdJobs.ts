@@ -10,6 +10,7 @@ import type { RunComfyClient } from '../transport';
  */
 export class CreatedJobs {
 	private readonly ids = new Set<string>();
+	private readonly cancels: Array<Promise<void>> = [];
 	private open = true;
 	private stopped = false;
 
@@ -32,9 +33,14 @@ export class CreatedJobs {
 		return this.ids.has(requestId);
 	}
 
-	/** The node has returned: nothing is cancelled after this. */
-	close(): void {
+	/**
+	 * The node is returning: nothing is cancelled after this. After a Stop it first waits for
+	 * the cancels already sent: n8n 2.x authenticates each request in an expression sandbox that
+	 * it releases once the node has returned, so the node must not return before they are out.
+	 */
+	async close(): Promise<void> {
 		this.open = false;
+		await Promise.all(this.cancels);
 	}
 
 	private onStop(): void {
@@ -44,7 +50,7 @@ export class CreatedJobs {
 	}
 
 	private cancel(requestId: string): void {
-		this.client.cancelDetached(requestId).then(
+		const sent = this.client.cancelDetached(requestId).then(
 			(answer) =>
 				this.ctx.logger.info(
 					`RunComfy job ${requestId}: execution stopped, cancel answered ${answer.outcome ?? answer.status}`,
@@ -54,5 +60,6 @@ export class CreatedJobs {
 					`RunComfy job ${requestId}: execution stopped, cancel failed (${error.message}); the job may still run`,
 				),
 		);
+		this.cancels.push(sent);
 	}
 }
