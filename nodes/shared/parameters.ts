@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_MAX_JOBS } from './jobs/spending';
+import { DEFAULT_REQUESTS_PER_SECOND, setBudget } from './transport/budget';
 import type { ItemResult } from './results';
 import { failure } from './results';
 import {
@@ -23,6 +24,8 @@ export interface NodeOptions {
 	binaryPropertyName: string;
 	maxConcurrency: number;
 	maxJobs: number;
+	/** The run's request budget (0: none); every call to RunComfy draws from it. */
+	maxRequestsPerSecond: number;
 }
 
 const OPTIONS_DESCRIPTION =
@@ -49,6 +52,9 @@ export function readOptions(
 	const isTool = ctx.getNode().type.endsWith('Tool');
 	try {
 		const download = flag('download', labels.download, false, reads('resulting')) && !isTool;
+		// Read for every operation: the budget paces whatever the run sends.
+		const maxRequestsPerSecond = number('maxRequestsPerSecond', DEFAULT_REQUESTS_PER_SECOND, true);
+		setBudget(ctx, maxRequestsPerSecond);
 		return {
 			pollIntervalMs: number('pollInterval', 5, reads('waiting')) * 1000,
 			timeoutMs: number('timeout', 900, reads('waiting')) * 1000,
@@ -60,6 +66,7 @@ export function readOptions(
 					: 'data',
 			maxConcurrency: number('maxConcurrency', 5, reads('submitting')),
 			maxJobs: number('maxJobs', DEFAULT_MAX_JOBS, reads('submitting')),
+			maxRequestsPerSecond,
 		};
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), error as Error, {

@@ -245,6 +245,18 @@ export const optionsField: INodeProperties = {
 			displayOptions: { show: { '/operation': [OPERATIONS.generate, OPERATIONS.submit] } },
 		},
 		{
+			displayName: 'Max Requests per Second',
+			name: 'maxRequestsPerSecond',
+			type: 'number',
+			typeOptions: {
+				minValue: OPTION_LIMITS.maxRequestsPerSecond.min,
+				maxValue: OPTION_LIMITS.maxRequestsPerSecond.max,
+			},
+			default: 8,
+			description:
+				'The most requests this node sends to RunComfy per second, all jobs of the run together (submits, status checks, cancels); short bursts of up to 12 seconds\' worth are allowed. Keeps big batches under the API\'s rate limit. 0 = no limit.',
+		},
+		{
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollInterval',
 			type: 'number',

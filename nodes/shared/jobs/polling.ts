@@ -1,71 +1,56 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { sleep } from 'n8n-workflow';
+
 import {
 	backoffDelay,
-	type JobAnswer,
+	cancelled,
 	type Reply,
 	type RunComfyClient,
 	type RunComfyError,
 } from '../transport';
-import { mapWithConcurrency } from '../pool';
+import { budgetOf, POLLING_MODE, type RequestBudget } from '../transport/budget';
+import { BatchTimes, endedAt, type PlannedJob, planLooks, recordLook } from './lookPlan';
+import {
+	FAILED_STATUSES,
+	type JobOutcome,
+	PENDING_STATUSES,
+	SUCCESS_STATUSES,
+	type TrackedJob,
+	type WaitOptions,
+} from './waitTypes';
+
+export { FAILED_STATUSES, SUCCESS_STATUSES } from './waitTypes';
+export type { JobOutcome, TrackedJob, WaitOptions } from './waitTypes';
 
 /**
- * The one place that waits: every open job is polled together, one request per job per
- * interval, so N jobs take about as long as the longest one.
+ * The one place that waits: every open job is waited for together, each looked at near its
+ * expected end (lookPlan.ts), never more than one request in flight per job, all within the run's
+ * request budget; so N jobs take about as long as the longest one, at about two requests each.
  */
 
-export const SUCCESS_STATUSES = new Set(['completed', 'succeeded']);
-/** Ended without a result: the job is over. */
-export const FAILED_STATUSES = new Set(['failed', 'cancelled', 'canceled']);
-const PENDING_STATUSES = new Set(['in_queue', 'in_progress']);
 /** Passing failures tolerated in a row before a job is given up on. */
 export const MAX_CONSECUTIVE_FAILURES = 10;
 /** An undocumented status is polled a few more times, then reported: never looped on forever. */
 const MAX_UNKNOWN_STATUS_POLLS = 3;
 const MAX_PARALLEL_POLLS = 20;
+/** The loop never sleeps longer than this, even with nothing due (a look in flight wakes it sooner). */
+const MAX_NAP_MS = 60_000;
 /** After a failed status check the next waits 1.5 times longer, from one poll interval. */
 const FAILURE_BACKOFF_FACTOR = 1.5;
 /** While queued, polls slow down gently up to this multiple of the poll interval. */
 const QUEUED_BACKOFF = { factor: 1.25, maxMultiple: 2 };
 
-export interface TrackedJob {
-	itemIndex: number;
-	requestId: string;
-	/** When the wait for this job began (submit time for `generate`). */
-	startedAt: number;
-	/** Submitted by this run a moment ago: the first look waits one poll interval. */
-	justSubmitted?: boolean;
-}
-
-export type JobOutcome =
-	| { kind: 'done'; answer: JobAnswer; waitedMs: number }
-	| { kind: 'failed'; status: string; answer: JobAnswer; waitedMs: number }
-	| { kind: 'unknownStatus'; status: string; answer: JobAnswer; waitedMs: number }
-	| { kind: 'timedOut'; status?: string; waitedMs: number }
-	| { kind: 'pollError'; error: RunComfyError; status?: string; waitedMs: number }
-	/** Left open because the wait was stopped early (another item failed). */
-	| { kind: 'open'; status?: string; waitedMs: number };
-
-export interface WaitOptions {
-	pollIntervalMs: number;
-	timeoutMs: number;
-	/** Stop waiting for the others as soon as one job ends badly. */
-	stopOnFailure: boolean;
-}
-
-interface JobState extends TrackedJob {
-	nextPollAt: number;
-	interval: number;
+interface JobState extends TrackedJob, PlannedJob {
 	failures: number;
 	unknownPolls: number;
-	status?: string;
-	queuePosition?: number;
-	finalPoll?: boolean;
+	/** The fixed-interval poller's interval (it slows while queued); the poll interval otherwise. */
+	interval: number;
 }
 
 /**
  * Polls the result call (it answers the status while running and everything once done, so one
- * request per poll) until each job ends, fails or times out.
+ * request per look) until each job ends, fails or times out.
  */
 export async function waitForJobs(
 	ctx: IExecuteFunctions,
@@ -79,6 +64,10 @@ export async function waitForJobs(
 class Waiter {
 	private readonly outcomes = new Map<string, JobOutcome>();
 	private readonly open = new Map<string, JobState>();
+	private readonly times = new BatchTimes();
+	private readonly budget: RequestBudget;
+	private readonly flying = new Set<Promise<void>>();
+	private waker?: AbortController;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -86,11 +75,12 @@ class Waiter {
 		jobs: TrackedJob[],
 		private readonly options: WaitOptions,
 	) {
+		this.budget = budgetOf(ctx);
 		for (const job of jobs) {
 			this.open.set(job.requestId, {
 				...job,
 				// A job just submitted cannot be done yet; a resumed one may be.
-				nextPollAt: job.justSubmitted ? job.startedAt + options.pollIntervalMs : Date.now(),
+				notBefore: job.justSubmitted ? job.startedAt + options.pollIntervalMs : Date.now(),
 				interval: options.pollIntervalMs,
 				failures: 0,
 				unknownPolls: 0,
@@ -99,46 +89,69 @@ class Waiter {
 	}
 
 	async run(): Promise<Map<string, JobOutcome>> {
-		while (this.open.size > 0) {
-			const due = this.dueJobs();
-			await mapWithConcurrency(due, MAX_PARALLEL_POLLS, async (job) => await this.poll(job));
-			for (const job of due) {
-				if (job.finalPoll && this.open.has(job.requestId)) {
-					this.settle(job, { kind: 'timedOut', status: job.status, waitedMs: this.waited(job) });
-				}
+		try {
+			while (this.open.size > 0 && !this.mustStop()) {
+				const wakeAt = this.launchDue(Date.now());
+				if (this.open.size === 0 || this.mustStop()) break;
+				await this.nap(wakeAt - Date.now());
 			}
-			if (this.options.stopOnFailure && this.anyFailed()) {
-				this.leaveOpen();
-				break;
-			}
-			if (this.open.size === 0) break;
-			await this.client.pause(Math.max(this.nextWake() - Date.now(), 0));
+		} finally {
+			await Promise.all(this.flying);
 		}
+		if (this.mustStop()) this.leaveOpen();
 		return this.outcomes;
 	}
 
-	/** Jobs to look at now; at the deadline each gets one last look, so a just-finished one counts. */
-	private dueJobs(): JobState[] {
-		const now = Date.now();
-		for (const job of this.open.values()) {
-			if (!job.finalPoll && now - job.startedAt >= this.options.timeoutMs) {
-				job.finalPoll = true;
-				job.nextPollAt = now;
-			}
+	/** Sends the looks that are due, most likely ended first, as far as the budget allows; says when to wake. */
+	private launchDue(now: number): number {
+		const tokens = this.budget.available(now);
+		const { ready, wakeAt } = planLooks(this.open.values(), this.times, {
+			...this.options,
+			perSecond: this.budget.perSecond,
+			legacy: POLLING_MODE.legacy,
+			now,
+		});
+		const room = Math.max(Math.min(tokens, MAX_PARALLEL_POLLS - this.flying.size), 0);
+		for (const job of ready.slice(0, room)) this.launch(job);
+		// Short of tokens: wake when the next one comes (a look coming back wakes it anyway).
+		if (ready.length > room && tokens <= room) {
+			return Math.min(wakeAt, now + Math.max(this.budget.msUntil(1, now), 1));
 		}
-		return [...this.open.values()].filter((job) => job.nextPollAt <= now);
+		return wakeAt;
 	}
 
-	private nextWake(): number {
-		return Math.min(
-			...[...this.open.values()].map((job) =>
-				Math.min(job.nextPollAt, job.startedAt + this.options.timeoutMs),
-			),
+	private launch(job: JobState): void {
+		job.inFlight = true;
+		const flight: Promise<void> = this.poll(job).finally(() => {
+			job.inFlight = false;
+			this.flying.delete(flight);
+			if (job.finalPoll && this.open.has(job.requestId)) {
+				this.settle(job, { kind: 'timedOut', status: job.status, waitedMs: this.waited(job) });
+			}
+			this.waker?.abort();
+		});
+		this.flying.add(flight);
+	}
+
+	/** Sleeps until `ms` passed or a look came back; wakes at once when the execution is stopped. */
+	private async nap(ms: number): Promise<void> {
+		const stop = this.ctx.getExecutionCancelSignal?.();
+		if (stop?.aborted) throw cancelled();
+		const waker = new AbortController();
+		this.waker = waker;
+		const onStop = () => waker.abort();
+		stop?.addEventListener('abort', onStop);
+		await sleep(Math.min(Math.max(ms, 0), MAX_NAP_MS), waker.signal).catch(() => undefined);
+		stop?.removeEventListener('abort', onStop);
+		this.waker = undefined;
+		if (stop?.aborted) throw cancelled();
+	}
+
+	private mustStop(): boolean {
+		return (
+			this.options.stopOnFailure &&
+			[...this.outcomes.values()].some((outcome) => outcome.kind !== 'done')
 		);
-	}
-
-	private anyFailed(): boolean {
-		return [...this.outcomes.values()].some((outcome) => outcome.kind !== 'done');
 	}
 
 	private leaveOpen(): void {
@@ -180,7 +193,7 @@ class Waiter {
 			pollIntervalMs,
 			FAILURE_BACKOFF_FACTOR,
 		);
-		job.nextPollAt = Date.now() + Math.max(delay, job.interval);
+		job.notBefore = Date.now() + Math.max(delay, job.interval);
 		this.log(
 			job,
 			`status check failed (${error.message}); next try in ${Math.round(delay / 1000)} s`,
@@ -189,35 +202,42 @@ class Waiter {
 
 	private onAnswer(job: JobState, { answer, retryAfterMs }: Reply): void {
 		job.failures = 0;
+		const now = Date.now();
 		const status = String(answer.status ?? '').toLowerCase();
 		if (status !== job.status || answer.queue_position !== job.queuePosition) {
 			const position =
 				typeof answer.queue_position === 'number' ? ` at position ${answer.queue_position}` : '';
 			this.log(job, `${status || 'no status'}${position}`);
 		}
-		job.status = status;
-		job.queuePosition = answer.queue_position;
+		recordLook(job, this.times, status, answer.queue_position, now);
 		const waitedMs = this.waited(job);
 		// Only the status says a job succeeded; whether its output is usable is judged after.
-		if (SUCCESS_STATUSES.has(status)) {
-			this.settle(job, { kind: 'done', answer, waitedMs });
-		} else if (FAILED_STATUSES.has(status)) {
-			this.settle(job, { kind: 'failed', status, answer, waitedMs });
+		if (SUCCESS_STATUSES.has(status) || FAILED_STATUSES.has(status)) {
+			this.times.recordEnd(job, endedAt(answer.finished_at, job.startedAt, now));
+			const ok = SUCCESS_STATUSES.has(status);
+			this.settle(
+				job,
+				ok ? { kind: 'done', answer, waitedMs } : { kind: 'failed', status, answer, waitedMs },
+			);
 		} else if (PENDING_STATUSES.has(status) || ++job.unknownPolls < MAX_UNKNOWN_STATUS_POLLS) {
 			if (PENDING_STATUSES.has(status)) job.unknownPolls = 0;
-			this.scheduleNext(job, status === 'in_queue', retryAfterMs);
+			this.scheduleNext(job, status === 'in_queue', now, retryAfterMs);
 		} else {
 			this.settle(job, { kind: 'unknownStatus', status: status || 'missing', answer, waitedMs });
 		}
 	}
 
-	/** While queued, polls slow down gently; Retry-After is honoured when the server sends it. */
-	private scheduleNext(job: JobState, queued: boolean, retryAfterMs?: number): void {
+	/** Retry-After is honoured when the server sends it; the fixed-interval poller also slows while queued. */
+	private scheduleNext(job: JobState, queued: boolean, now: number, retryAfterMs?: number): void {
+		if (!POLLING_MODE.legacy) {
+			job.notBefore = now + (retryAfterMs ?? 0);
+			return;
+		}
 		const { pollIntervalMs } = this.options;
 		job.interval = queued
 			? Math.min(job.interval * QUEUED_BACKOFF.factor, pollIntervalMs * QUEUED_BACKOFF.maxMultiple)
 			: pollIntervalMs;
-		job.nextPollAt = Date.now() + Math.max(job.interval, retryAfterMs ?? 0);
+		job.notBefore = now + Math.max(job.interval, retryAfterMs ?? 0);
 	}
 
 	private settle(job: JobState, outcome: JobOutcome): void {

@@ -8,6 +8,7 @@ import type {
 import { sleep } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL, parseBaseUrl } from './baseUrl';
+import { budgetOf } from './budget';
 import { detachedContext } from './detached';
 import {
 	cancelled,
@@ -211,6 +212,15 @@ export class RunComfyClient {
 			timeout: REQUEST_TIMEOUT_MS[call],
 		};
 		const ctx = request.detached ? detachedContext(this.ctx) : this.ctx;
+		// Every request draws from the run's budget; a cancel sent after a Stop never waits for it.
+		const budget = budgetOf(this.ctx);
+		const wait = budget.reserve();
+		if (wait > 0 && !(call === 'cancel' && request.detached)) {
+			await this.pause(wait).catch((error: unknown) => {
+				budget.release();
+				throw error;
+			});
+		}
 		let raw: Raw;
 		try {
 			raw = (await this.ctx.helpers.httpRequestWithAuthentication.call(
