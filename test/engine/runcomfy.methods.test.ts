@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 /**
  * The node's load-options methods called as n8n's editor calls them (n8n-core's LoadOptionsContext),
  * and the catalog operations List Models and Get Model.
@@ -170,5 +171,33 @@ describe('RunComfy node: List Models and Get Model', () => {
 	test('Get Model of an unknown model fails clearly', async () => {
 		const result = await t.run({ operation: 'getModel', model: byId('nobody/nothing/x') });
 		expect(result.error?.message).toBe('RunComfy has no model "nobody/nothing/x"');
+	});
+});
+
+describe('the emulator catalog', () => {
+	test('answers categories, pages and one model; refuses an unknown model with 400001', async () => {
+		const get = async (path: string) => {
+			const response = await fetch(`${t.emulator.baseUrl}${path}`, {
+				headers: { authorization: `Bearer ${t.emulator.token}` },
+			});
+			return { status: response.status, body: (await response.json()) as IDataObject };
+		};
+		expect((await get('/v1/models/categories')).body.categories).toContain('text-to-audio');
+		const page = await get('/v1/models?limit=2&offset=2');
+		expect(page.body).toMatchObject({ total: MODELS.length, limit: 2, offset: 2 });
+		expect((page.body.models as IDataObject[]).map((model) => model.model_id)).toEqual(
+			MODELS.slice(2, 4).map((model) => model.model_id),
+		);
+		expect((page.body.models as IDataObject[])[0].input_schema).toBeUndefined();
+		const one = await get(`/v1/models/${FLUX_ID}`);
+		expect(one.body).toMatchObject({
+			model_id: FLUX_ID,
+			base_price_usd: 0.01,
+			price_unit: 'image',
+		});
+		expect(await get('/v1/models/nobody/x')).toEqual({
+			status: 400,
+			body: { error_code: 400001, error_message: 'Unknown model id' },
+		});
 	});
 });

@@ -96,4 +96,27 @@ describe('RunComfy node: job operations', () => {
 		expect(result.items[0].json.imageUrl).toEqual(expect.any(String));
 		expect(result.items[0].binary).toBeUndefined();
 	});
+
+	test('Stop while a Run Model batch of two models waits: the queued jobs are cancelled', async () => {
+		t.emulator.scriptNextJobs({ queueMs: 60_000 }, { queueMs: 60_000 });
+		const result = await t.run(
+			{
+				...runParams('', { prompt: 'x' }),
+				model: { __rl: true, mode: 'id', value: '={{ $json.m }}' },
+			},
+			{
+				items: [{ m: FLUX_ID }, { m: AUDIO_ID }],
+				onStarted: (cancel) =>
+					void until(() => t.emulator.count('status') + t.emulator.count('result') >= 2).then(
+						cancel,
+					),
+			},
+		);
+		expect(result.run.status).toBe('canceled');
+		expect(await until(() => t.emulator.count('cancel') === 2)).toBe(true);
+		expect([...t.emulator.jobs.values()].map((job) => job.status)).toEqual([
+			'cancelled',
+			'cancelled',
+		]);
+	});
 });
