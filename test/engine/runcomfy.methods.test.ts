@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 /**
  * The node's load-options methods called as n8n's editor calls them (n8n-core's LoadOptionsContext),
  * and the catalog operations List Models and Get Model.
