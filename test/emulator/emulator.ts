@@ -104,6 +104,24 @@ export interface RecordedRequest {
 	at: number;
 }
 
+/**
+ * A busy service: a rate limit on the API calls (beyond it 429 with Retry-After), a fixed number of
+ * jobs running at once with the rest queued in submit order (queue positions reported), and run
+ * times drawn from a log-normal distribution (median × e^(sigma·Z), seeded). Off by default. A slot
+ * is booked at submit for the drawn run time: a script that sets its own duration, or a cancel while
+ * queued, does not give it back.
+ */
+export interface BusyService {
+	/** API calls (submit, status, result, cancel, catalog) per second, as a token bucket. */
+	ratePerSecond: number;
+	/** The bucket's size: calls that may arrive at once after a quiet spell. */
+	burst: number;
+	retryAfterSeconds?: number;
+	/** Jobs running at once. */
+	slots: number;
+	runTime: { medianMs: number; sigma: number; seed: number };
+}
+
 export interface EmulatorOptions {
 	token?: string;
 	queueMs?: number;
@@ -208,6 +226,13 @@ export class RunComfyEmulator {
 	private random?: { opts: RandomFaults; next: () => number };
 	private submitCount = 0;
 	private readonly holds = new Map<Route, { release: () => void; released: Promise<void> }>();
+	private busy?: {
+		service: BusyService;
+		tokens: number;
+		stamp: number;
+		slotsFreeAt: number[];
+		normal: () => number;
+	};
 
 	constructor(options: EmulatorOptions = {}) {
 		this.token = options.token ?? 'test-token';
@@ -269,7 +294,53 @@ export class RunComfyEmulator {
 		this.random = undefined;
 		this.onSubmit = undefined;
 		this.submitCount = 0;
+		this.busy = undefined;
 		this.releaseHolds();
+	}
+
+	/** Makes the emulator behave like a busy service (see BusyService); undefined: back to normal. */
+	setBusy(service: BusyService | undefined): void {
+		if (!service) {
+			this.busy = undefined;
+			return;
+		}
+		const next = mulberry32(service.runTime.seed);
+		// Box–Muller: a standard normal draw from two uniform ones.
+		const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+		const slotsFreeAt = Array<number>(service.slots).fill(0);
+		this.busy = { service, tokens: service.burst, stamp: Date.now(), slotsFreeAt, normal };
+	}
+
+	/** Busy mode: one API call takes a token; none left means 429 with Retry-After. */
+	private rateLimited(): Reply | undefined {
+		const busy = this.busy;
+		if (!busy) return undefined;
+		const now = Date.now();
+		const { ratePerSecond, burst, retryAfterSeconds = 1 } = busy.service;
+		busy.tokens = Math.min(burst, busy.tokens + ((now - busy.stamp) / 1000) * ratePerSecond);
+		busy.stamp = now;
+		if (busy.tokens >= 1) {
+			busy.tokens -= 1;
+			return undefined;
+		}
+		const reply = apiError(429, 429001, 'Too many requests');
+		reply.headers = { 'Retry-After': String(retryAfterSeconds) };
+		return reply;
+	}
+
+	/** Busy mode: the job's run time drawn, its start when a slot frees (first come, first served). */
+	private busyTiming(now: number): { queueMs: number; durationMs: number } | undefined {
+		const busy = this.busy;
+		if (!busy) return undefined;
+		const { medianMs, sigma } = busy.service.runTime;
+		const durationMs = Math.round(medianMs * Math.exp(sigma * busy.normal()));
+		let slot = 0;
+		for (let i = 1; i < busy.slotsFreeAt.length; i++) {
+			if (busy.slotsFreeAt[i] < busy.slotsFreeAt[slot]) slot = i;
+		}
+		const startsAt = Math.max(now, busy.slotsFreeAt[slot]);
+		busy.slotsFreeAt[slot] = startsAt + durationMs;
+		return { queueMs: startsAt - now, durationMs };
 	}
 
 	/**
@@ -348,6 +419,10 @@ export class RunComfyEmulator {
 		const action = fault ? (fault.action ?? 'respond') : undefined;
 		if (fault && action === 'respond') return this.send(res, record, faultReply(fault));
 		if (action === 'reset' || action === 'hang') return this.drop(res, record, action);
+		if (!fault && route !== 'image' && route !== 'other' && route !== 'file') {
+			const limited = this.rateLimited();
+			if (limited) return this.send(res, record, limited);
+		}
 		if (!fault && route !== 'image' && route !== 'other') {
 			const random = this.takeRandomFault(route);
 			if (random === 'reset') return this.drop(res, record, 'reset');
@@ -438,13 +513,14 @@ export class RunComfyEmulator {
 		const index = this.submitCount++;
 		// onSubmit sees every accepted submit; a queued script, if any, takes precedence.
 		const fromHook = this.onSubmit?.(body, index);
-		const script = this.scripts.shift() ?? fromHook ?? {};
+		const now = Date.now();
+		const script = { ...this.busyTiming(now), ...(this.scripts.shift() ?? fromHook ?? {}) };
 		const defaults = {
 			queueMs: this.queueMs,
 			durationMs: this.durationMs,
 			videoBytes: this.videoBytes,
 		};
-		const job = new Job(randomUUID(), body, script, index, Date.now(), defaults);
+		const job = new Job(randomUUID(), body, script, index, now, defaults);
 		this.jobs.set(job.id, job);
 		return job;
 	}
@@ -519,7 +595,8 @@ export class RunComfyEmulator {
 
 	private catalogAnswer(url: URL): Reply {
 		const rest = url.pathname.slice('/v1/models'.length).replace(/^\//, '');
-		if (rest === '') return { status: 200, body: catalog.listModels(Object.fromEntries(url.searchParams)) };
+		if (rest === '')
+			return { status: 200, body: catalog.listModels(Object.fromEntries(url.searchParams)) };
 		if (rest === 'categories') return { status: 200, body: { categories: catalog.categories() } };
 		const model = catalog.catalogModel(decodeModelPath(rest));
 		if (!model) return apiError(400, 400001, 'Unknown model id');
@@ -527,13 +604,23 @@ export class RunComfyEmulator {
 	}
 
 	/** A submit to a catalog model other than FusionX: checked against the model's schema. */
-	private submitToCatalogModel(path: string, raw: Buffer | undefined, record: RecordedRequest): Reply {
+	private submitToCatalogModel(
+		path: string,
+		raw: Buffer | undefined,
+		record: RecordedRequest,
+	): Reply {
 		const model = catalog.catalogModel(decodeModelPath(path.slice('/v1/models/'.length)));
 		if (!model) return apiError(400, 400001, 'Unknown model id');
 		if (raw === undefined) return apiError(413, 422001, 'Request body larger than 64 MiB');
 		const body = parseJson(raw.toString('utf8'));
 		if (!isObject(body)) {
-			return invalid([{ loc: ['body'], msg: 'Input should be a valid dictionary or object', type: 'model_attributes_type' }]);
+			return invalid([
+				{
+					loc: ['body'],
+					msg: 'Input should be a valid dictionary or object',
+					type: 'model_attributes_type',
+				},
+			]);
 		}
 		const details = catalog.validateAgainstSchema(model, body);
 		for (const [key, value] of Object.entries(body)) {
@@ -558,7 +645,11 @@ export class RunComfyEmulator {
 	}
 
 	/** `/files/{id}.png`, `/files/{id}-{n}.png`, `/files/{id}.mp3`: a catalog job's files. */
-	private serveCatalogFile(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
+	private serveCatalogFile(
+		req: IncomingMessage,
+		res: ServerResponse,
+		record: RecordedRequest,
+	): void {
 		const match = /^\/files\/(.+)\.(png|mp3)$/.exec(record.path);
 		const stem = match?.[1] ?? '';
 		const job = this.jobs.get(stem) ?? this.jobs.get(stem.replace(/-\d+$/, ''));
