@@ -1,0 +1,379 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/**
+ * The queue-mode checks: each one drives the cluster over webhooks and the editor's REST calls and
+ * reads the emulator's request log, the saved executions and the workers' logs.
+ */
+import * as fs from 'fs';
+
+import type { Job } from '../../../test/emulator/emulator';
+import type { Json } from '../common';
+import { show, type Expect } from '../runner';
+import { elapsed, waitFor } from '../time';
+import { itemsOf } from '../checks/cli';
+import {
+	callWebhook,
+	finishedExecution,
+	memory,
+	newExecution,
+	type ServerSuite,
+} from '../checks/server';
+import { executionsRunBy, type Cluster, type Worker } from './cluster';
+
+const MiB = 1024 * 1024;
+
+/** The REST helpers of checks/server.ts only need the main's URL and the REST session. */
+export function suiteOf(cluster: Cluster): ServerSuite {
+	return { server: cluster.main, rest: cluster.rest } as unknown as ServerSuite;
+}
+
+export type Numbers = (text: string) => void;
+
+function submitsTagged(cluster: Cluster, tag: string): Job[] {
+	return [...cluster.emulator.jobs.values()].filter((job) =>
+		String(job.input['600_prompt'] ?? '').startsWith(`[${tag}]`),
+	);
+}
+
+function workerOf(cluster: Cluster, executionId: string, workers = cluster.workers): Worker | undefined {
+	return workers.find((worker) => executionsRunBy(worker).includes(executionId));
+}
+
+// ---- 1. 20 webhook runs × 5 items ---------------------------------------------------------------
+
+export const FAN_RUNS = 20;
+export const FAN_ITEMS = 5;
+
+export async function fanOut(cluster: Cluster, expect: Expect, numbers: Numbers): Promise<void> {
+	const suite = suiteOf(cluster);
+	const workflow = 'rcQFanout01';
+	const before = new Set((await cluster.rest.executions(workflow)).map((e) => String(e.id)));
+	const t0 = Date.now();
+	// The first call waits for the webhook to be registered; then all 20 at once.
+	await callWebhook(suite, 'rc-q-fanout', { run: 0 });
+	await Promise.all(
+		Array.from({ length: FAN_RUNS - 1 }, (_, i) => callWebhook(suite, 'rc-q-fanout', { run: i + 1 })),
+	);
+	let ids: string[] = [];
+	let statuses = '';
+	await waitFor(
+		`${FAN_RUNS} executions to finish`,
+		async () => {
+			const mine = (await cluster.rest.executions(workflow)).filter((e) => !before.has(String(e.id)));
+			ids = mine.map((e) => String(e.id));
+			statuses = mine.map((e) => e.status).join(',');
+			const done = mine.filter((e) => !['new', 'running', 'waiting', 'unknown'].includes(e.status));
+			return mine.length >= FAN_RUNS && done.length === mine.length ? true : undefined;
+		},
+		{ timeoutMs: 300_000, intervalMs: 1000, describe: () => `${ids.length} executions: ${statuses}` },
+	);
+	const took = elapsed(t0);
+	let videos = 0;
+	const failed: string[] = [];
+	for (const id of ids) {
+		const execution = await cluster.rest.execution(id);
+		if (execution.status !== 'success') failed.push(`${id}: ${execution.status}`);
+		for (const item of itemsOf(execution, 'Generate Video')) {
+			const binary = item.binary?.data;
+			if (item.json?.status === 'completed' && binary?.mimeType === 'video/mp4') videos++;
+		}
+	}
+	const jobs = submitsTagged(cluster, 'q-fan');
+	const distinctPrompts = new Set(jobs.map((job) => String(job.input['600_prompt']))).size;
+	const perWorker = cluster.workers.map(
+		(worker) => ids.filter((id) => executionsRunBy(worker).includes(id)).length,
+	);
+	expect(ids.length === FAN_RUNS, `${ids.length} executions, want ${FAN_RUNS}`);
+	expect(failed.length === 0, `executions not successful: ${failed.join('; ')}`);
+	expect(videos === FAN_RUNS * FAN_ITEMS, `${videos} videos delivered, want ${FAN_RUNS * FAN_ITEMS}`);
+	expect(jobs.length === FAN_RUNS * FAN_ITEMS, `${jobs.length} jobs created, want ${FAN_RUNS * FAN_ITEMS}`);
+	expect(distinctPrompts === jobs.length, `${jobs.length} jobs for ${distinctPrompts} distinct items`);
+	expect(
+		perWorker.every((n) => n > 0),
+		`executions per worker ${perWorker.join(' / ')}: each worker must run some`,
+	);
+	expect(
+		perWorker.reduce((a, b) => a + b, 0) === FAN_RUNS,
+		`workers' logs account for ${perWorker.reduce((a, b) => a + b, 0)} of ${FAN_RUNS} executions`,
+	);
+	numbers(
+		`${videos} videos, ${jobs.length} jobs created; executions per worker ${perWorker.join(' / ')}; ${took}`,
+	);
+}
+
+// ---- 2. three 200 MB videos in database mode ----------------------------------------------------
+
+export const BIG_BYTES = 200 * MiB;
+export const BIG_COUNT = 3;
+
+/** The first bytes the emulator serves for a job's video. */
+async function servedHead(url: string, bytes = 32): Promise<Buffer> {
+	const controller = new AbortController();
+	const res = await fetch(url, { signal: controller.signal });
+	const reader = res.body?.getReader();
+	const chunks: Buffer[] = [];
+	let length = 0;
+	while (reader && length < bytes) {
+		const { value, done } = await reader.read();
+		if (done) break;
+		chunks.push(Buffer.from(value));
+		length += value.length;
+	}
+	controller.abort();
+	return Buffer.concat(chunks).subarray(0, bytes);
+}
+
+export async function bigDownloads(
+	cluster: Cluster,
+	outDir: string,
+	expect: Expect,
+	numbers: Numbers,
+): Promise<string> {
+	const suite = suiteOf(cluster);
+	const workflow = 'rcQDownload01';
+	fs.mkdirSync(outDir, { recursive: true });
+	const baseline = cluster.workers.map((worker) => {
+		memory.resetPeak(worker.pid);
+		return memory.currentKiB(worker.pid);
+	});
+	const t0 = Date.now();
+	const id = await newExecution(suite, workflow, async () =>
+		await callWebhook(suite, 'rc-q-download', { dir: outDir }),
+	);
+	const execution = await finishedExecution(suite, workflow, id, 600_000);
+	const took = elapsed(t0);
+	const index = cluster.workers.findIndex((worker) => executionsRunBy(worker).includes(id));
+	const worker = cluster.workers[index];
+	expect(worker, `no worker's log says it ran execution ${id}`);
+	expect(execution.status === 'success', `saved execution ${id} is ${show(execution.status)}: ${show(execution.data?.resultData?.error?.message)}`);
+	const items = itemsOf(execution, 'Generate Video');
+	expect(items.length === BIG_COUNT, `${items.length} items from Generate Video, want ${BIG_COUNT}`);
+	for (const item of items) {
+		const binary = item.binary?.data;
+		expect(
+			typeof binary?.id === 'string' && binary.id.startsWith('database'),
+			`binary.data.id is not a database id: ${show(binary && { ...binary, data: undefined })}`,
+		);
+		expect(binary?.bytes === BIG_BYTES, `binary.data.bytes ${show(binary?.bytes)}, want ${BIG_BYTES}`);
+	}
+	// The node after ours read each video back whole from n8n's store and wrote it to disk.
+	const written = itemsOf(execution, 'Write Files');
+	const jobs = submitsTagged(cluster, 'q-big');
+	let sameHead = 0;
+	for (const item of written) {
+		const file = String(item.json?.fileName);
+		const job = cluster.emulator.jobs.get(String(item.json?.requestId));
+		const size = fs.existsSync(file) ? fs.statSync(file).size : -1;
+		expect(size === BIG_BYTES, `${file} has ${size} bytes, want ${BIG_BYTES}`);
+		if (size > 0 && job) {
+			const head = Buffer.alloc(32);
+			const fd = fs.openSync(file, 'r');
+			fs.readSync(fd, head, 0, 32, 0);
+			fs.closeSync(fd);
+			const served = await servedHead(`${cluster.emulator.baseUrl}/files/${job.id}.mp4`);
+			if (head.equals(served)) sameHead++;
+			else expect(false, `${file} starts ${head.toString('hex')}, the emulator served ${served.toString('hex')}`);
+		}
+		fs.rmSync(file, { force: true });
+	}
+	expect(written.length === BIG_COUNT, `${written.length} files written back, want ${BIG_COUNT}`);
+	expect(jobs.length === BIG_COUNT, `${jobs.length} jobs created, want ${BIG_COUNT}`);
+	if (!worker) return id;
+	const peak = memory.peakKiB(worker.pid);
+	const before = baseline[index];
+	const growth = (peak - before) / 1024;
+	const other = cluster.workers
+		.filter((w) => w !== worker)
+		.map((w) => `${w.name} ${Math.round(memory.currentKiB(w.pid) / 1024)} MiB`);
+	const limit = 1.5 * (BIG_BYTES / MiB);
+	numbers(
+		`${worker.name} (pid ${worker.pid}) RSS ${Math.round(before / 1024)} → peak ${Math.round(peak / 1024)} MiB (+${Math.round(growth)} MiB = ${(growth / (BIG_BYTES / MiB)).toFixed(2)}× one video; sum of the videos ${BIG_COUNT * (BIG_BYTES / MiB)} MiB); ${sameHead}/${BIG_COUNT} files read back byte-identical head and size; ${took}${other.length ? `; idle: ${other.join(', ')}` : ''}`,
+	);
+	expect(
+		growth <= limit,
+		`peak RSS grew by ${Math.round(growth)} MiB, more than 1.5× the largest video (${limit} MiB)`,
+	);
+	return id;
+}
+
+// ---- oversize refusal -----------------------------------------------------------------------------
+
+export const HUGE_BYTES = 64 * MiB;
+
+export async function oversize(
+	cluster: Cluster,
+	limitMiB: number,
+	expect: Expect,
+	numbers: Numbers,
+): Promise<void> {
+	const suite = suiteOf(cluster);
+	const workflow = 'rcQOversize01';
+	const t0 = Date.now();
+	const id = await newExecution(suite, workflow, async () => await callWebhook(suite, 'rc-q-oversize', {}));
+	const execution = await finishedExecution(suite, workflow, id, 300_000);
+	const item = itemsOf(execution, 'Generate Video')[0];
+	const message = String(item?.json?.error ?? execution.data?.resultData?.error?.message ?? '');
+	const jobs = submitsTagged(cluster, 'q-huge');
+	const downloads = cluster.emulator.requests.filter(
+		(r) => r.route === 'file' && jobs.some((job) => job.id === r.requestId),
+	).length;
+	expect(item?.json?.error, `the item did not fail: ${show(item?.json)}`);
+	expect(
+		message.includes('N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE') && message.includes(`${limitMiB}`),
+		`the error does not name the limit (${limitMiB}) and the setting: ${show(message)}`,
+	);
+	expect(downloads === 1, `the video was downloaded ${downloads} times (a refusal must not be retried)`);
+	numbers(`"${message.slice(0, 220)}"; ${downloads} download(s); ${elapsed(t0)}`);
+}
+
+// ---- 3. Stop of an execution running on a worker ------------------------------------------------
+
+async function heldJobs(cluster: Cluster, tag: string, count: number): Promise<Job[]> {
+	return await waitFor(
+		`${count} ${tag} jobs queued and polled`,
+		() => {
+			const jobs = submitsTagged(cluster, tag);
+			if (jobs.length < count) return undefined;
+			const ids = new Set(jobs.map((job) => job.id));
+			const polled = cluster.emulator.requests.some(
+				(r) => (r.route === 'status' || r.route === 'result') && ids.has(String(r.requestId)),
+			);
+			return polled ? jobs : undefined;
+		},
+		{ timeoutMs: 120_000, intervalMs: 200 },
+	);
+}
+
+export async function stopOnWorker(cluster: Cluster, expect: Expect, numbers: Numbers): Promise<void> {
+	const suite = suiteOf(cluster);
+	const workflow = 'rcQHold01';
+	const id = await newExecution(suite, workflow, async () =>
+		await callWebhook(suite, 'rc-q-hold', { tag: 'q-stop' }),
+	);
+	const jobs = await heldJobs(cluster, 'q-stop', 4);
+	const worker = await waitFor(`a worker to log execution ${id}`, () => workerOf(cluster, id), {
+		timeoutMs: 30_000,
+	});
+	const t0 = Date.now();
+	await cluster.rest.stop(id);
+	const cancelled = await waitFor(
+		'every job of the stopped execution to be cancelled',
+		() => (jobs.every((job) => job.status === 'cancelled') ? true : undefined),
+		{ timeoutMs: 60_000, describe: () => jobs.map((job) => job.status).join(', ') },
+	).catch((error: Error) => error.message);
+	const cancelMs = Date.now() - t0;
+	expect(cancelled === true, String(cancelled));
+	const execution = await finishedExecution(suite, workflow, id, 60_000);
+	expect(execution.status === 'canceled', `saved execution ${id} is ${show(execution.status)}, want canceled`);
+	const extra = submitsTagged(cluster, 'q-stop').length;
+	expect(extra === 4, `${extra} submits, want 4 (none after Stop)`);
+	numbers(
+		`execution ran on ${worker.name}; Stop sent to the main; ${jobs.filter((j) => j.status === 'cancelled').length}/4 jobs cancelled ${(cancelMs / 1000).toFixed(1)} s after the call; saved as ${execution.status}`,
+	);
+}
+
+// ---- 4. SIGKILL of a worker in the middle of a wait ---------------------------------------------
+
+export async function killWorker(
+	cluster: Cluster,
+	expect: Expect,
+	numbers: Numbers,
+	notes: string[],
+): Promise<Worker | undefined> {
+	const suite = suiteOf(cluster);
+	const workflow = 'rcQHold01';
+	const id = await newExecution(suite, workflow, async () =>
+		await callWebhook(suite, 'rc-q-hold', { tag: 'q-kill' }),
+	);
+	const jobs = await heldJobs(cluster, 'q-kill', 4);
+	const worker = await waitFor(`a worker to log execution ${id}`, () => workerOf(cluster, id), {
+		timeoutMs: 30_000,
+	});
+	const before = (await cluster.rest.execution(id)).status;
+	const t0 = Date.now();
+	await worker.kill();
+	console.log(`      SIGKILL to ${worker.name} (pid ${worker.pid}) while execution ${id} waits on 4 jobs`);
+	// What n8n does next, as it happens: every status change with its time after the kill.
+	const timeline: string[] = [`${before} at 0 s`];
+	let last = before;
+	const settled = await waitFor(
+		`execution ${id} to leave "${before}"`,
+		async () => {
+			const status = String((await cluster.rest.execution(id)).status);
+			if (status !== last) {
+				timeline.push(`${status} at ${Math.round((Date.now() - t0) / 1000)} s`);
+				last = status;
+			}
+			return ['crashed', 'error', 'success', 'canceled'].includes(status) ? status : undefined;
+		},
+		{ timeoutMs: 300_000, intervalMs: 2000, describe: () => timeline.join(' → ') },
+	).catch((error: Error) => `never: ${error.message}`);
+	// Whether anyone ran it again: more submits for the same items.
+	const submits = submitsTagged(cluster, 'q-kill');
+	const execution = await cluster.rest.execution(id);
+	const logged = jobs.filter((job) =>
+		new RegExp(`RunComfy job ${job.id} \\(item \\d+\\): submitted`).test(worker.log()),
+	).length;
+	const saved = JSON.stringify(execution.data ?? {});
+	const inSaved = jobs.filter((job) => saved.includes(job.id)).length;
+	const stillQueued = jobs.filter((job) => job.status === 'in_queue').length;
+	expect(settled === 'crashed', `execution ${id} ended as ${show(settled)} (${timeline.join(' → ')}), want crashed`);
+	expect(submits.length === 4, `${submits.length} submits for the killed run: it was run again`);
+	expect(logged === 4, `${logged}/4 request ids in the killed worker's log ("submitted" lines)`);
+	numbers(
+		`${timeline.join(' → ')}; not re-run (${submits.length} submits); request ids: ${logged}/4 in ${worker.name}'s log, ${inSaved}/4 in the saved execution; jobs left ${stillQueued}/4 in_queue at RunComfy (nobody cancels them)`,
+	);
+	notes.push(
+		`SIGKILL: execution ${id} ${timeline.join(' → ')}; error ${show(execution.data?.resultData?.error?.message)}`,
+	);
+	return worker;
+}
+
+// ---- 5. park and check ---------------------------------------------------------------------------
+
+export const PARK_JOB_MS = 120_000;
+
+export async function startPark(cluster: Cluster): Promise<{ id: string; t0: number }> {
+	const suite = suiteOf(cluster);
+	const t0 = Date.now();
+	const id = await newExecution(suite, 'rcQPark01', async () => await callWebhook(suite, 'rc-q-park', {}));
+	await waitFor(
+		`execution ${id} to be saved as waiting`,
+		async () => ((await cluster.rest.execution(id)).status === 'waiting' ? true : undefined),
+		{ timeoutMs: 60_000, intervalMs: 500 },
+	);
+	return { id, t0 };
+}
+
+export async function finishPark(
+	cluster: Cluster,
+	park: { id: string; t0: number },
+	meanwhile: string[],
+	expect: Expect,
+	numbers: Numbers,
+): Promise<void> {
+	const suite = suiteOf(cluster);
+	const execution = await finishedExecution(suite, 'rcQPark01', park.id, PARK_JOB_MS + 240_000);
+	const took = elapsed(park.t0);
+	const job = submitsTagged(cluster, 'q-park')[0];
+	expect(execution.status === 'success', `saved execution ${park.id} is ${show(execution.status)}`);
+	const done = itemsOf(execution, 'Video ready (store it here)')[0];
+	const binaries = Object.values((done?.binary ?? {}) as Record<string, Json>);
+	expect(done?.json?.status === 'completed', `Video ready got ${show(done?.json)}`);
+	expect(
+		binaries.some((b) => b.mimeType === 'video/mp4'),
+		`no video binary on the completed item: ${show(Object.keys(done?.binary ?? {}))}`,
+	);
+	const checks = (execution.data?.resultData?.runData?.['Check job'] ?? []).length;
+	const waits = (execution.data?.resultData?.runData?.['Wait until checkAgainAt'] ?? []).length;
+	expect(checks >= 2, `Check job ran ${checks} time(s), want a Still Running look before the Completed one`);
+	expect(meanwhile.length > 0, 'no other execution ran on a worker while this one was parked');
+	const ranOn = cluster.workers
+		.concat()
+		.map((w) => `${w.name}×${executionsRunBy(w).filter((x) => x === park.id).length}`)
+		.join(' ');
+	const jobs = job ? 1 : 0;
+	numbers(
+		`saved as waiting while the ${PARK_JOB_MS / 1000} s job ran; ${meanwhile.length} other execution(s) ran meanwhile (${meanwhile.join(', ')}); Wait ran ${waits}×, Check Job ${checks}×; ${jobs} job; video ${binaries.map((b) => `${b.mimeType} ${b.bytes ?? b.fileSize} bytes`).join(', ')}; ${took} webhook → video; worker pickups ${ranOn}`,
+	);
+}
+
