@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { POLLING_MODE } from '../nodes/shared/transport/budget';
 import type { RunComfyEmulator } from '../test/emulator/emulator';
 import type { Engine } from '../test/harness/engine';
 import { jobDurations, median } from './stats';
@@ -16,10 +17,11 @@ import { buildWorkflow, POLL_SECONDS, type Contender } from './workflows';
  * The contenders of the batch and fault tables; `oursContinue` is our node with Continue On Fail
  * (On Error: Continue), `handBuiltRetry` the hand-built loop with Retry On Fail on its polling nodes.
  */
-export type Variant = Contender | 'oursContinue' | 'handBuiltRetry';
+export type Variant = Contender | 'oursContinue' | 'handBuiltRetry' | 'oursLegacy';
 
 export const VARIANT_LABELS: Record<Variant, string> = {
 	ours: 'RunComfy FusionX (generate)',
+	oursLegacy: 'RunComfy FusionX, fixed-interval poller (before #15)',
 	oursContinue: 'RunComfy FusionX + Continue On Fail',
 	handBuilt: 'hand-built loop (HTTP Request/Wait/If)',
 	handBuiltRetry: 'hand-built loop + Retry On Fail (3 tries, 1 s)',
@@ -138,7 +140,11 @@ export async function runBatch(
 	const imageUrl = `${context.baseUrl}/images/start.png`;
 	const items = durations.map((_, index) => ({ prompt: `${PROMPT}${index}`, imageUrl }));
 	const contender: Contender =
-		variant === 'handBuiltRetry' ? 'handBuilt' : variant === 'oursContinue' ? 'ours' : variant;
+		variant === 'handBuiltRetry'
+			? 'handBuilt'
+			: variant === 'oursContinue' || variant === 'oursLegacy'
+				? 'ours'
+				: variant;
 	const spec = buildWorkflow(
 		contender,
 		engine,
@@ -152,7 +158,10 @@ export async function runBatch(
 
 	const startedAt = Date.now();
 	const started = performance.now();
-	const result = await engine.execute(spec.workflow, spec.resultNode, {}, 'Start');
+	POLLING_MODE.legacy = variant === 'oursLegacy';
+	const result = await engine
+		.execute(spec.workflow, spec.resultNode, {}, 'Start')
+		.finally(() => (POLLING_MODE.legacy = false));
 	const wallMs = performance.now() - started;
 	const timing = pollTiming(emulator, startedAt, startedAt + wallMs);
 

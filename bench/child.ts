@@ -17,6 +17,7 @@ import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 import { FusionX } from '../nodes/FusionX/FusionX.node';
 import { Container } from '../test/harness/core-deps';
 import { cleanUpBinaryData, Engine, FUSIONX_TYPE, useBinaryMode } from '../test/harness/engine';
+import { busyRun, type BusyTask } from './busy';
 import { loadNodesBase } from './nodes-base';
 import { buildWorkflow, type Contender } from './workflows';
 
@@ -80,7 +81,7 @@ export interface OverheadResult {
 	error?: string;
 }
 
-type Task = MemoryTask | OverheadTask;
+type Task = MemoryTask | OverheadTask | BusyTask;
 
 const NODE_DIR = `${path.sep}nodes${path.sep}FusionX${path.sep}`;
 
@@ -337,7 +338,12 @@ async function overhead(task: OverheadTask): Promise<OverheadResult> {
 }
 
 process.once('message', (task: Task) => {
-	const work = task.kind === 'memory' ? memory(task) : overhead(task);
+	const work =
+		task.kind === 'memory'
+			? memory(task)
+			: task.kind === 'busy'
+				? newEngine(task, task.contender === 'handBuilt').then(async (engine) => await busyRun(task, engine))
+				: overhead(task);
 	work.then(
 		(result) => process.send!(result, () => process.exit(0)),
 		(error: Error) => process.send!({ error: error.stack ?? error.message }, () => process.exit(1)),

@@ -29,6 +29,18 @@ import {
 	type FaultModel,
 	type Variant,
 } from './batch';
+import {
+	BUSY_LABELS,
+	BUSY_SIZES,
+	busyRow,
+	busyService,
+	busyTable,
+	describeBusyService,
+	type BusyChildResult,
+	type BusyContender,
+	type BusyRow,
+	type BusyTask,
+} from './busy';
 import type { MemoryResult, MemoryTask, OverheadResult, OverheadTask } from './child';
 import { loadNodesBase, NODES_BASE_VERSION } from './nodes-base';
 import {
@@ -43,7 +55,7 @@ import {
 import { POLL_SECONDS } from './workflows';
 
 const ROOT = path.join(__dirname, '..');
-const SECTIONS = ['batch', 'faults', 'memory', 'overhead'] as const;
+const SECTIONS = ['busy', 'batch', 'faults', 'memory', 'overhead'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const SIZES = [1, 10, 50];
@@ -59,6 +71,7 @@ interface Args {
 	only: Section[];
 	out: string;
 	overheadItems: number;
+	busySizes: number[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -80,6 +93,7 @@ function parseArgs(argv: string[]): Args {
 		only,
 		out: path.resolve(value('out') ?? path.join(ROOT, 'bench', 'results', 'latest.json')),
 		overheadItems: Number(value('overhead-items') ?? OVERHEAD_N),
+		busySizes: (value('busy-sizes') ?? BUSY_SIZES.join(',')).split(',').map(Number),
 	};
 }
 
@@ -171,7 +185,7 @@ function summarize(runs: BatchRun[]): BatchSummary[] {
 
 async function batchSection(context: BatchContext, args: Args): Promise<BatchRun[]> {
 	console.log(`\n== Batch wall time and requests per job (N = ${SIZES.join(', ')}) ==`);
-	const variants: Variant[] = ['ours', 'handBuilt', 'oneByOne'];
+	const variants: Variant[] = ['ours', 'oursLegacy', 'handBuilt', 'oneByOne'];
 	const runs: BatchRun[] = [];
 	for (let run = 1; run <= args.runs; run++) {
 		for (const n of SIZES) {
@@ -215,7 +229,7 @@ async function faultSection(context: BatchContext, args: Args): Promise<BatchRun
 
 // ---- memory and overhead (engine in a child process, emulator here) ----------------------------
 
-function inChild<T>(task: MemoryTask | OverheadTask, timeoutMs: number): Promise<T> {
+function inChild<T>(task: MemoryTask | OverheadTask | BusyTask, timeoutMs: number): Promise<T> {
 	const child = fork(path.join(__dirname, 'child.ts'), [], {
 		cwd: ROOT,
 		execArgv: ['--expose-gc', '-r', 'ts-node/register/transpile-only'],
@@ -235,6 +249,50 @@ function inChild<T>(task: MemoryTask | OverheadTask, timeoutMs: number): Promise
 		});
 		child.send(task);
 	});
+}
+
+async function busySection(emulator: RunComfyEmulator, sizes: number[]): Promise<BusyRow[]> {
+	console.log(`\n== Busy service (#15): N = ${sizes.join(', ')}; ${describeBusyService(sizes[0])} ==`);
+	const rows: BusyRow[] = [];
+	for (const n of sizes) {
+		for (const contender of ['ours', 'oursLegacy', 'handBuilt'] as BusyContender[]) {
+			emulator.reset();
+			emulator.setBusy(busyService(n));
+			const task: BusyTask = { kind: 'busy', baseUrl: emulator.baseUrl, token: emulator.token, contender, n };
+			const child = await inChild<BusyChildResult>(task, 45 * 60_000);
+			const row = busyRow(emulator, task, child);
+			rows.push(row);
+			console.log(`  ${BUSY_LABELS[contender]} N=${n}: ${seconds(row.wallMs)} (bound ${seconds(row.lowerBoundMs)}), ${row.requests} requests, ${row.tooMany} × 429, ${row.delivered}/${n} delivered${row.error ? `; error: ${row.error}` : ''}`);
+		}
+	}
+	emulator.setBusy(undefined);
+	return rows;
+}
+
+function busyTargets(rows: BusyRow[]): Target[] {
+	const targets: Target[] = [];
+	const ours = rows.find((r) => r.contender === 'ours' && r.n === 1000);
+	if (ours) {
+		targets.push(
+			{ target: 'busy N = 1,000 (#15): zero 429s', measured: String(ours.tooMany), met: ours.tooMany === 0 },
+			{ target: 'busy N = 1,000 (#15): ≤ 3 requests per job (median)', measured: fixed(ours.requestsPerJobMedian, 1), met: ours.requestsPerJobMedian <= 3 },
+			{
+				target: 'busy N = 1,000 (#15): wall ≤ 1.15 × max(last job end, 2N ÷ budget)',
+				measured: `${seconds(ours.wallMs)} = ${ratio(ours.wallMs / ours.lowerBoundMs)} of ${seconds(ours.lowerBoundMs)}`,
+				met: ours.wallMs <= 1.15 * ours.lowerBoundMs && ours.delivered === ours.n,
+			},
+		);
+	}
+	const small = rows.find((r) => r.contender === 'ours' && r.n === 50);
+	const smallBefore = rows.find((r) => r.contender === 'oursLegacy' && r.n === 50);
+	if (small && smallBefore) {
+		targets.push({
+			target: 'busy N = 50 (#15): no slower than the fixed-interval poller',
+			measured: `${seconds(small.wallMs)} vs ${seconds(smallBefore.wallMs)}`,
+			met: small.wallMs <= smallBefore.wallMs,
+		});
+	}
+	return targets;
 }
 
 async function memorySection(emulator: RunComfyEmulator, args: Args): Promise<MemoryResult[]> {
@@ -300,6 +358,7 @@ interface Target {
 }
 
 function report(
+	busy: BusyRow[],
 	batch: BatchSummary[],
 	batchRuns: BatchRun[],
 	faults: BatchSummary[],
@@ -308,6 +367,11 @@ function report(
 ): { text: string; targets: Target[] } {
 	const out: string[] = [];
 	const targets: Target[] = [];
+	if (busy.length) {
+		out.push(`Busy service (#15) — ${describeBusyService(busy[0].n)}; node: Max Requests per Second 8, Poll Interval 5 s; bound = max(last job end, 2N ÷ 8/s)`);
+		out.push(busyTable(busy), '');
+		targets.push(...busyTargets(busy));
+	}
 	if (batch.length) {
 		out.push(
 			`Batch wall time and requests per job — jobs ${JOB_MEAN_MS / 1000} s ± ${JOB_SPREAD * 100} %, poll every ${POLL_SECONDS} s; medians`,
@@ -353,6 +417,14 @@ function report(
 		);
 		const ours = batch.find((s) => s.variant === 'ours' && s.n === 50);
 		const hand = batch.find((s) => s.variant === 'handBuilt' && s.n === 50);
+		const legacy = batch.find((s) => s.variant === 'oursLegacy' && s.n === 50);
+		if (ours && legacy) {
+			targets.push({
+				target: 'N = 50 (#15): no slower than the fixed-interval poller before the budget',
+				measured: `${seconds(ours.wallMs)} vs ${seconds(legacy.wallMs)} (medians); calls/job ${fixed(ours.requestsPerJob, 2)} vs ${fixed(legacy.requestsPerJob, 2)}`,
+				met: ours.wallMs <= legacy.wallMs,
+			});
+		}
 		if (ours) {
 			targets.push({
 				target: 'N = 50: wall time ≤ 1.15× the longest job',
@@ -472,7 +544,7 @@ function report(
 		}
 	}
 	if (targets.length) {
-		out.push('', 'Targets (issue 5)');
+		out.push('', 'Targets (issues 5 and 15)');
 		out.push(table([['target', 'measured', 'met'], ...targets.map((t) => [t.target, t.measured, t.met === null ? '–' : t.met ? 'yes' : 'NO'])]));
 	}
 	return { text: out.join('\n'), targets };
@@ -492,7 +564,7 @@ async function main() {
 			`Note: the load average is ${machine.loadAverageAtStart} on ${machine.cores} cores: other work is running, wall and CPU times will be noisy.`,
 		);
 	}
-	const needsBase = args.only.some((section) => section !== 'memory');
+	const needsBase = args.only.some((section) => section !== 'memory' && section !== 'busy');
 	const base = needsBase ? await loadNodesBase() : {};
 
 	const emulator = new RunComfyEmulator({ queueMs: 0, durationMs: JOB_MEAN_MS });
@@ -504,6 +576,7 @@ async function main() {
 	engine.credentialsHelper.credentials = { runComfyApi: { apiToken: emulator.token, baseUrl } };
 	const context: BatchContext = { emulator, engine, baseUrl, token: emulator.token };
 
+	let busy: BusyRow[] = [];
 	let batchRuns: BatchRun[] = [];
 	let faultRuns: BatchRun[] = [];
 	let memory: MemoryResult[] = [];
@@ -515,6 +588,7 @@ async function main() {
 				await runBatch(context, variant, 2, 0, { durations: [200, 200] });
 			}
 		}
+		if (args.only.includes('busy')) busy = await busySection(childEmulator, args.busySizes);
 		if (args.only.includes('batch')) batchRuns = await batchSection(context, args);
 		if (args.only.includes('faults')) faultRuns = await faultSection(context, args);
 		if (args.only.includes('memory')) memory = await memorySection(childEmulator, args);
@@ -527,7 +601,7 @@ async function main() {
 
 	const batch = summarize(batchRuns);
 	const faults = summarize(faultRuns);
-	const { text, targets } = report(batch, batchRuns, faults, memory, overhead);
+	const { text, targets } = report(busy, batch, batchRuns, faults, memory, overhead);
 	const elapsed = Math.round((Date.now() - started) / 1000);
 	console.log(`\n${text}\n\n(${Math.floor(elapsed / 60)} min ${elapsed % 60} s)`);
 
@@ -542,6 +616,7 @@ async function main() {
 				options: { quick: args.quick, runs: args.runs, only: args.only },
 				machine: { ...machine, n8nNodesBase: NODES_BASE_VERSION },
 				jobs: { meanMs: JOB_MEAN_MS, spread: JOB_SPREAD, queueMs: 0, pollSeconds: POLL_SECONDS },
+				busy: { service: busyService(1000), rows: busy },
 				batch: { summary: batch, runs: batchRuns },
 				faults: { summary: faults, runs: faultRuns },
 				memory: { videos: MEMORY_VIDEOS, videoBytes: MEMORY_VIDEO_BYTES, runs: memory },

@@ -33,6 +33,10 @@ export interface WorkflowSpec {
 /** Settings of the hand-built HTTP Request nodes (the fault benchmark's Retry On Fail variant). */
 export interface HandBuiltOptions {
 	retryOnFail?: boolean;
+	/** The Wait node's interval (default POLL_SECONDS). */
+	pollSeconds?: number;
+	/** HTTP Request's Batching option on every request node: what a user adds after meeting 429s. */
+	batch?: { size: number; intervalMs: number };
 }
 
 export const POLL_SECONDS = 1;
@@ -63,14 +67,20 @@ function node(name: string, type: { type: string; version: number }, parameters:
 }
 
 /** HTTP Request with the bearer token as a header parameter, as users set it up by hand. */
-function http(api: Api, method: 'GET' | 'POST', url: string, body?: Array<{ name: string; value: string }>): IDataObject {
+function http(
+	api: Api,
+	method: 'GET' | 'POST',
+	url: string,
+	body?: Array<{ name: string; value: string }>,
+	batch?: HandBuiltOptions['batch'],
+): IDataObject {
 	const parameters: IDataObject = {
 		method,
 		url,
 		authentication: 'none',
 		sendHeaders: true,
 		headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${api.token}` }] },
-		options: {},
+		options: batch ? { batching: { batch: { batchSize: batch.size, batchInterval: batch.intervalMs } } } : {},
 	};
 	if (body) {
 		Object.assign(parameters, {
@@ -102,10 +112,10 @@ function pollingLoop(api: Api, options: HandBuiltOptions) {
 			http(api, 'POST', `${api.baseUrl}/v1/models/${MODEL_ID}`, [
 				{ name: '600_prompt', value: '={{ $json.prompt }}' },
 				{ name: '608_image', value: '={{ $json.imageUrl }}' },
-			]),
+			], options.batch),
 		),
-		node('Wait', BASE_TYPES.wait, { resume: 'timeInterval', amount: POLL_SECONDS, unit: 'seconds' }, { webhookId: 'bench-wait' }),
-		node('Status', BASE_TYPES.httpRequest, http(api, 'GET', '={{ $json.status_url }}'), retry),
+		node('Wait', BASE_TYPES.wait, { resume: 'timeInterval', amount: options.pollSeconds ?? POLL_SECONDS, unit: 'seconds' }, { webhookId: 'bench-wait' }),
+		node('Status', BASE_TYPES.httpRequest, http(api, 'GET', '={{ $json.status_url }}', undefined, options.batch), retry),
 		node('Completed?', BASE_TYPES.if, {
 			conditions: {
 				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
@@ -121,7 +131,7 @@ function pollingLoop(api: Api, options: HandBuiltOptions) {
 			},
 			options: {},
 		}),
-		node('Result', BASE_TYPES.httpRequest, http(api, 'GET', '={{ $json.result_url }}'), retry),
+		node('Result', BASE_TYPES.httpRequest, http(api, 'GET', '={{ $json.result_url }}', undefined, options.batch), retry),
 	];
 	const connections: IConnections = {};
 	connect(connections, 'Submit', 'Wait');
