@@ -20,13 +20,14 @@ export class RunComfy implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ ({ run: "Run Model", submit: "Submit Job", getStatus: "Get Status", waitForCompletion: "Wait for Completion", getResult: "Get Result", cancel: "Cancel Job", listModels: "List Models", getModel: "Get Model" })[$parameter["operation"]] }}',
+			'={{ ({ run: "Run Model", submit: "Submit Job", getStatus: "Get Status", waitForCompletion: "Wait for Completion", getResult: "Get Result", cancel: "Cancel Job", listModels: "List Models", getModel: "Get Model", checkJob: "Check Job", dryRun: "Dry Run" })[$parameter["operation"]] }}',
 		description:
 			"Run any model of RunComfy's catalog: images, videos and audio from text, images or files",
 		defaults: { name: 'RunComfy' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// Check Job routes to two outputs, as n8n's own If and Switch do.
+		outputs: `={{ $parameter.operation === "checkJob" ? [{ type: "${NodeConnectionTypes.Main}", displayName: "Completed" }, { type: "${NodeConnectionTypes.Main}", displayName: "Still Running" }] : ["${NodeConnectionTypes.Main}"] }}`,
 		credentials: [{ name: 'runComfyApi', required: true }],
 		hints: [
 			{
@@ -50,6 +51,20 @@ export class RunComfy implements INodeType {
 						value: 'cancel',
 						action: 'Cancel a queued job',
 						description: 'Cancel a job that has not started yet',
+					},
+					{
+						name: 'Check Job',
+						value: 'checkJob',
+						action: 'Check a job and route it by whether it is done',
+						description:
+							'Look at a job once: finished ones go to Completed, the others to Still Running with a time to check again (for a Wait node)',
+					},
+					{
+						name: 'Dry Run',
+						value: 'dryRun',
+						action: 'Preview the requests without paying',
+						description:
+							'Validate every item against the model and output the exact request each would send, with the price and the estimate; nothing is sent',
 					},
 					{
 						name: 'Get Model',

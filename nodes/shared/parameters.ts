@@ -24,6 +24,8 @@ export interface NodeOptions {
 	binaryPropertyName: string;
 	maxConcurrency: number;
 	maxJobs: number;
+	/** 0 = no limit. */
+	maxSpend: number;
 	/** The run's request budget (0: none); every call to RunComfy draws from it. */
 	maxRequestsPerSecond: number;
 }
@@ -66,6 +68,7 @@ export function readOptions(
 					: 'data',
 			maxConcurrency: number('maxConcurrency', 5, reads('submitting')),
 			maxJobs: number('maxJobs', DEFAULT_MAX_JOBS, reads('submitting')),
+			maxSpend: number('maxSpend', 0, reads('submitting')),
 			maxRequestsPerSecond,
 		};
 	} catch (error) {

@@ -91,6 +91,7 @@ export const OPTION_LIMITS = {
 	timeout: { label: 'Timeout (Seconds)', above: 0 },
 	maxConcurrency: { label: 'Max Concurrent Submits', integer: true, min: 1, max: 50 },
 	maxJobs: { label: 'Max Jobs per Execution', integer: true, min: 1, max: 100_000 },
+	maxSpend: { label: 'Max Estimated Spend (USD)', min: 0, max: 1_000_000 },
 	// 0 turns the budget off (an account with a higher limit, a proxy that paces by itself).
 	maxRequestsPerSecond: { label: 'Max Requests per Second', min: 0, max: 1000 },
 } as const;

@@ -24,6 +24,7 @@ describe('RunComfy node: job operations', () => {
 			statusUrl: `${t.emulator.baseUrl}/v1/requests/${json.requestId}/status`,
 			resultUrl: `${t.emulator.baseUrl}/v1/requests/${json.requestId}/result`,
 			cancelUrl: `${t.emulator.baseUrl}/v1/requests/${json.requestId}/cancel`,
+			checkAgainAt: expect.any(String),
 		});
 		expect(t.emulator.count('status') + t.emulator.count('result')).toBe(0);
 	});
@@ -118,5 +119,61 @@ describe('RunComfy node: job operations', () => {
 			'cancelled',
 			'cancelled',
 		]);
+	});
+});
+
+describe('RunComfy node: Check Job, Dry Run and the spending guards', () => {
+	test('Check Job routes finished jobs to Completed with their files, the others to Still Running', async () => {
+		t.emulator.scriptNextJobs({ queueMs: 0, durationMs: 0 }, { queueMs: 600_000 });
+		const done = await submit(FLUX_ID, { prompt: 'x' });
+		const queued = await submit(FLUX_ID, { prompt: 'y' });
+		await until(() => t.emulator.statusOf(String(done.requestId)) === 'completed');
+		const result = await t.run(
+			{ operation: 'checkJob', requestId: '={{ $json.id }}' },
+			{ items: [{ id: done.requestId }, { id: queued.requestId }] },
+		);
+		const [completed, running] = result.outputs;
+		expect(completed.map((item) => item.json.imageUrl)).toEqual([
+			expect.stringContaining('/files/'),
+		]);
+		expect(running.map((item) => item.json.requestId)).toEqual([queued.requestId]);
+		expect(running[0].json.checkAgainAt).toEqual(expect.any(String));
+	});
+
+	test('Dry Run: the exact requests, the price and the estimate; nothing paid is sent', async () => {
+		const result = await t.run(
+			{ ...runParams(FLUX_ID, { prompt: '={{ $json.p }}' }), operation: 'dryRun' },
+			{ items: [{ p: 'a' }, { p: 'b' }] },
+		);
+		expect(result.items.map((item) => item.json.payload)).toEqual([
+			expect.objectContaining({ prompt: 'a' }),
+			expect.objectContaining({ prompt: 'b' }),
+		]);
+		expect(result.items[0].json).toMatchObject({
+			request: { method: 'POST', path: `/v1/models/${FLUX_ID}` },
+			price: 0.01,
+			priceUnit: 'image',
+			estimate: { jobs: 2, totalUsd: 0.02 },
+		});
+		expect(t.emulator.count('submit')).toBe(0);
+	});
+
+	test('Max Jobs per Execution and Max Estimated Spend refuse before any submit', async () => {
+		const tooMany = await t.run(runParams(FLUX_ID, { prompt: 'x' }, { options: { maxJobs: 1 } }), {
+			items: [{}, {}],
+		});
+		expect(tooMany.error?.message).toBe(
+			'This run would submit 2 paid jobs, more than Max Jobs per Execution (1)',
+		);
+		const tooDear = await t.run(
+			runParams(FLUX_ID, { prompt: 'x' }, { options: { maxSpend: 0.01 } }),
+			{
+				items: [{}, {}],
+			},
+		);
+		expect(tooDear.error?.message).toBe(
+			'This run is estimated at $0.02 (2 jobs), more than Max Estimated Spend ($0.01)',
+		);
+		expect(t.emulator.count('submit')).toBe(0);
 	});
 });

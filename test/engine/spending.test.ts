@@ -1,7 +1,9 @@
 /** Guards on spending: a cap on jobs, a dry run that sends nothing, the balance running out. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { T2V_ID as VIDEO_MODEL } from '../emulator/catalogModels';
 import { setUpEmulator } from '../harness/context';
+import { RUNCOMFY_TYPE } from '../harness/engine';
 import { description } from '../harness/wait';
 
 const t = setUpEmulator({ queueMs: 50, durationMs: 100 });
@@ -27,7 +29,8 @@ test('Max Jobs per Execution refuses a larger run before anything is sent', asyn
 test("a dry run sends nothing, and its payloads are exactly the real run's", async () => {
 	const parameters = t.generate({ prompt: '={{ $json.p }}', seed: 42, steps: '={{ 8 }}' });
 	const dry = await t.run({ ...parameters, operation: 'dryRun' }, { items: items(2) });
-	expect(t.emulator.requests).toHaveLength(0);
+	// Only the catalog is read, for the price: nothing paid is sent.
+	expect(t.emulator.requests.map((request) => request.route)).toEqual(['catalog']);
 	expect(dry.items[0].json).toMatchObject({
 		dryRun: true,
 		message: expect.stringMatching(/^Nothing was sent to RunComfy/),
@@ -76,4 +79,66 @@ test('what the run cost, as an execution hint', async () => {
 	const result = await t.run(t.generate({ prompt: '={{ $json.p }}' }), { items: items(2) });
 	expect(result.items.map((item) => item.json.cost)).toEqual([0.25, 0.5]);
 	expect(JSON.stringify(result.hints)).toContain('2 RunComfy jobs, $0.75 reported for 2');
+});
+
+describe('Max Estimated Spend', () => {
+	test("refuses before any submit when items × the catalog's price passes it", async () => {
+		const result = await t.run(
+			t.generate({ prompt: '={{ $json.p }}', options: { maxSpend: 0.3 } }),
+			{
+				items: items(3),
+			},
+		);
+		expect(result.error?.message).toBe(
+			'This run is estimated at $0.36 (3 jobs), more than Max Estimated Spend ($0.30)',
+		);
+		expect(description(result.error)).toMatch(/^Nothing was submitted\. Raise Max Estimated Spend/);
+		expect(t.submitted()).toHaveLength(0);
+	});
+
+	test('runs when the estimate is within it', async () => {
+		const result = await t.run(
+			t.generate({ prompt: '={{ $json.p }}', options: { maxSpend: 0.36 } }),
+			{
+				items: items(3),
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(t.submitted()).toHaveLength(3);
+	});
+
+	test('a model priced per second gives no estimate: refused only because a limit is set', async () => {
+		const limited = await t.engine.run(
+			{
+				type: RUNCOMFY_TYPE,
+				parameters: {
+					operation: 'submit',
+					model: { mode: 'id', value: VIDEO_MODEL },
+					inputs: { mappingMode: 'defineBelow', value: { prompt: 'a fox' } },
+					options: { maxSpend: 5 },
+				},
+			},
+			{ credentials: t.credentials() },
+		);
+		expect(limited.error?.message).toBe(
+			"This run's cost cannot be estimated, and Max Estimated Spend ($5.00) is set",
+		);
+		expect(description(limited.error)).toContain(`${VIDEO_MODEL} (per second)`);
+		expect(t.submitted()).toHaveLength(0);
+	});
+});
+
+test('a dry run shows the price and the estimate', async () => {
+	const dry = await t.run(
+		{ ...t.generate({ prompt: '={{ $json.p }}' }), operation: 'dryRun' },
+		{
+			items: items(2),
+		},
+	);
+	expect(dry.items[0].json).toMatchObject({
+		price: 0.12,
+		priceUnit: 'request',
+		estimate: { jobs: 2, totalUsd: 0.24 },
+	});
+	expect(t.submitted()).toHaveLength(0);
 });

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { LIMITS, NUM_FRAMES, RESOLUTIONS } from '../helpers/input';
-import { OPTION_LIMITS } from '../../shared/values';
+import { optionsField as sharedOptionsField } from '../../shared/descriptions/options';
 
 /**
  * Fields shared by several operations. Limits come from helpers/input, the API's schema; defaults
@@ -188,105 +188,18 @@ export const requestIdField: INodeProperties = {
 };
 
 const waiting = [OPERATIONS.generate, OPERATIONS.waitForCompletion];
-const resulting = [...waiting, OPERATIONS.getResult, OPERATIONS.checkJob];
 
-export const optionsField: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	displayOptions: { show: { operation: [...resulting, OPERATIONS.submit] } },
-	options: [
-		{
-			displayName: 'Cancel on Timeout',
-			name: 'cancelOnTimeout',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether to cancel a job that is still queued when the timeout passes (a running job cannot be cancelled)',
-			displayOptions: { show: { '/operation': waiting } },
-		},
-		{
-			displayName: 'Download Video',
-			name: 'download',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to attach the video as binary data for storage nodes (S3, Google Drive, …). RunComfy URLs expire after some days.',
-			displayOptions: { show: { '/operation': resulting } },
-		},
-		{
-			displayName: 'Max Concurrent Submits',
-			name: 'maxConcurrency',
-			type: 'number',
-			typeOptions: {
-				minValue: OPTION_LIMITS.maxConcurrency.min,
-				maxValue: OPTION_LIMITS.maxConcurrency.max,
-				numberPrecision: 0,
-			},
-			default: 5,
-			description:
-				'How many jobs are submitted at the same time; all submitted jobs are then waited for together',
-			displayOptions: { show: { '/operation': [OPERATIONS.generate, OPERATIONS.submit] } },
-		},
-		{
-			displayName: 'Max Jobs per Execution',
-			name: 'maxJobs',
-			type: 'number',
-			typeOptions: {
-				minValue: OPTION_LIMITS.maxJobs.min,
-				maxValue: OPTION_LIMITS.maxJobs.max,
-				numberPrecision: 0,
-			},
-			default: 500,
-			description:
-				'A run with more items than this is refused before anything is paid for: a guard against a runaway sheet or loop',
-			displayOptions: { show: { '/operation': [OPERATIONS.generate, OPERATIONS.submit] } },
-		},
-		{
-			displayName: 'Max Requests per Second',
-			name: 'maxRequestsPerSecond',
-			type: 'number',
-			typeOptions: {
-				minValue: OPTION_LIMITS.maxRequestsPerSecond.min,
-				maxValue: OPTION_LIMITS.maxRequestsPerSecond.max,
-			},
-			default: 8,
-			description:
-				'The most requests this node sends to RunComfy per second, all jobs of the run together (submits, status checks, cancels); short bursts of up to 12 seconds\' worth are allowed. Keeps big batches under the API\'s rate limit. 0 = no limit.',
-		},
-		{
-			displayName: 'Poll Interval (Seconds)',
-			name: 'pollInterval',
-			type: 'number',
-			typeOptions: {
-				minValue: OPTION_LIMITS.pollInterval.min,
-				maxValue: OPTION_LIMITS.pollInterval.max,
-			},
-			default: 5,
-			description: `How often to check each job while waiting (${OPTION_LIMITS.pollInterval.min}–${OPTION_LIMITS.pollInterval.max} seconds)`,
-			displayOptions: { show: { '/operation': waiting } },
-		},
-		{
-			displayName: 'Put Output in Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			hint: 'The name of the output binary field for the video (letters, digits, _, - and .); further videos get _1, _2, …',
-			description: 'Binary field to put the downloaded video in',
-			displayOptions: { show: { '/operation': resulting, download: [true] } },
-		},
-		{
-			displayName: 'Timeout (Seconds)',
-			name: 'timeout',
-			type: 'number',
-			// Any positive number is accepted from an expression; the field itself asks for 1 s or more.
-			typeOptions: { minValue: 1 },
-			default: 900,
-			description:
-				'How long to wait for a job. When it passes, the item fails with the Request ID so you can resume with Wait for Completion.',
-			displayOptions: { show: { '/operation': waiting } },
-		},
-	],
-};
+export const optionsField = sharedOptionsField(
+	{
+		submitting: [OPERATIONS.generate, OPERATIONS.submit],
+		waiting,
+		resulting: [...waiting, OPERATIONS.getResult, OPERATIONS.checkJob],
+	},
+	{
+		download: 'Download Video',
+		downloadDescription:
+			'Whether to attach the video as binary data for storage nodes (S3, Google Drive, …). RunComfy URLs expire after some days.',
+		binaryHint:
+			'The name of the output binary field for the video (letters, digits, _, - and .); further videos get _1, _2, …',
+	},
+);

@@ -8,7 +8,12 @@ import { readOptions } from '../../shared/parameters';
 import type { ItemResult } from '../../shared/results';
 import { finishItems } from '../../shared/results';
 import { RetryMemory } from '../../shared/jobs/retryMemory';
-import { refuseTooManyJobs, reportCost } from '../../shared/jobs/spending';
+import {
+	priceOf,
+	refuseOverSpend,
+	refuseTooManyJobs,
+	reportCost,
+} from '../../shared/jobs/spending';
 import { submitJobs } from '../../shared/jobs/submission';
 import { MODEL_ID } from '../model';
 import { RunComfyClient } from '../../shared/transport';
@@ -22,6 +27,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	refuseTooManyJobs(this, inputs.length, options.maxJobs);
 	const client = await RunComfyClient.create(this);
+	if (options.maxSpend > 0) {
+		const price = await priceOf(client, MODEL_ID);
+		refuseOverSpend(
+			this,
+			inputs.map(() => price),
+			options.maxSpend,
+		);
+	}
 	const memory = RetryMemory.open(this);
 	const created = new CreatedJobs(this, client);
 	try {

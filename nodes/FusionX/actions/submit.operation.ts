@@ -8,7 +8,12 @@ import type { ItemResult } from '../../shared/results';
 import { finishItems } from '../../shared/results';
 import { RetryMemory } from '../../shared/jobs/retryMemory';
 import { checkAgainAt } from '../../shared/jobs/schedule';
-import { refuseTooManyJobs, reportCost } from '../../shared/jobs/spending';
+import {
+	priceOf,
+	refuseOverSpend,
+	refuseTooManyJobs,
+	reportCost,
+} from '../../shared/jobs/spending';
 import type { Submitted } from '../../shared/jobs/submission';
 import { submitJobs } from '../../shared/jobs/submission';
 import { MODEL_ID } from '../model';
@@ -23,6 +28,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if (inputs.length > 0) {
 		refuseTooManyJobs(this, inputs.length, options.maxJobs);
 		const client = await Client.create(this);
+		if (options.maxSpend > 0) {
+			const price = await priceOf(client, MODEL_ID);
+			refuseOverSpend(
+				this,
+				inputs.map(() => price),
+				options.maxSpend,
+			);
+		}
 		const memory = RetryMemory.open(this);
 		const created = new CreatedJobs(this, client);
 		try {

@@ -13,11 +13,13 @@ export const OPERATIONS = {
 	cancel: 'cancel',
 	listModels: 'listModels',
 	getModel: 'getModel',
+	checkJob: 'checkJob',
+	dryRun: 'dryRun',
 } as const;
 
 export type Operation = keyof typeof OPERATIONS;
 
-const creating = { show: { operation: [OPERATIONS.run, OPERATIONS.submit] } };
+const creating = { show: { operation: [OPERATIONS.run, OPERATIONS.submit, OPERATIONS.dryRun] } };
 
 export const modelField: INodeProperties = {
 	displayName: 'Model',
@@ -26,7 +28,11 @@ export const modelField: INodeProperties = {
 	required: true,
 	default: { mode: 'list', value: '' },
 	description: 'The RunComfy model to run',
-	displayOptions: { show: { operation: [OPERATIONS.run, OPERATIONS.submit, OPERATIONS.getModel] } },
+	displayOptions: {
+		show: {
+			operation: [OPERATIONS.run, OPERATIONS.submit, OPERATIONS.dryRun, OPERATIONS.getModel],
+		},
+	},
 	modes: [
 		{
 			displayName: 'From List',
@@ -153,6 +159,7 @@ export const requestIdField: INodeProperties = {
 				OPERATIONS.getStatus,
 				OPERATIONS.waitForCompletion,
 				OPERATIONS.getResult,
+				OPERATIONS.checkJob,
 				OPERATIONS.cancel,
 			],
 		},

@@ -2,6 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { CreatedJobs } from '../../shared/jobs/createdJobs';
 import { RetryMemory } from '../../shared/jobs/retryMemory';
+import { checkAgainAt } from '../../shared/jobs/schedule';
+import { refuseOverSpend, refuseTooManyJobs, reportCost } from '../../shared/jobs/spending';
 import { readOptions } from '../../shared/parameters';
 import type { ItemResult } from '../../shared/results';
 import { finishItems } from '../../shared/results';
@@ -20,6 +22,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	noSchemaHint(this, inputs);
 	const results: ItemResult[] = [...invalid];
 	if (inputs.length > 0) {
+		refuseTooManyJobs(this, inputs.length, options.maxJobs);
+		refuseOverSpend(
+			this,
+			inputs.map((entry) => entry.model),
+			options.maxSpend,
+		);
 		const memory = RetryMemory.open(this);
 		const created = new CreatedJobs(this, client);
 		try {
@@ -36,6 +44,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			await created.close();
 		}
 		memory.settle(this, results);
+		reportCost(this, results);
 	}
 	return finishItems(this, results);
 }
@@ -55,6 +64,7 @@ function submittedItem(client: RunComfyClient, job: SubmittedToModel): ItemResul
 				statusUrl: client.jobUrl(requestId, 'status'),
 				resultUrl: client.jobUrl(requestId, 'result'),
 				cancelUrl: client.jobUrl(requestId, 'cancel'),
+				checkAgainAt: checkAgainAt({ status, queue_position: answer.queue_position }),
 			},
 		},
 	};

@@ -1,6 +1,7 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { readModel } from '../catalog/models';
 import type { ItemResult } from '../results';
 
 /** Guards against paying for more than the workflow's owner meant to, and says what was paid. */
@@ -36,4 +37,51 @@ export function reportCost(ctx: IExecuteFunctions, results: ItemResult[]): void 
 	if (typeof ctx.addExecutionHints === 'function') {
 		ctx.addExecutionHints({ type: 'info', location: 'outputPane', message: text });
 	}
+}
+
+/** Price units that mean one charge per job; RunComfy does not document its units. */
+const PER_JOB_UNIT = /^(per[\s_-]*)?(request|run|job|generation|prediction|image|video|output)s?$/i;
+
+export interface Priced {
+	id: string;
+	price?: number;
+	priceUnit?: string;
+}
+
+/** items × price where each model's unit is per job; the models whose unit gives no estimate. */
+export function estimateSpend(models: Priced[]): { total?: number; unknown: Priced[] } {
+	const unknown = models.filter(
+		(model) => model.price === undefined || !PER_JOB_UNIT.test((model.priceUnit ?? '').trim()),
+	);
+	if (unknown.length > 0) return { unknown: [...new Map(unknown.map((m) => [m.id, m])).values()] };
+	const total = models.reduce((sum, model) => sum + (model.price ?? 0), 0);
+	return { total: Math.round(total * 1e6) / 1e6, unknown: [] };
+}
+
+/** Refuses, before any submit, a run whose estimate passes Max Estimated Spend (0 = no limit). */
+export function refuseOverSpend(ctx: IExecuteFunctions, models: Priced[], maxSpend: number): void {
+	if (!(maxSpend > 0)) return;
+	const { total, unknown } = estimateSpend(models);
+	if (total !== undefined && total <= maxSpend) return;
+	const message =
+		total !== undefined
+			? `This run is estimated at $${total.toFixed(2)} (${models.length} jobs), more than Max Estimated Spend ($${maxSpend.toFixed(2)})`
+			: `This run's cost cannot be estimated, and Max Estimated Spend ($${maxSpend.toFixed(2)}) is set`;
+	const why =
+		total !== undefined
+			? 'Raise Max Estimated Spend under Options if the batch is meant to cost that, or send fewer items.'
+			: `The catalog gives no per-job price for ${unknown.map((model) => `${model.id} (${model.price === undefined ? 'no price' : `per ${model.priceUnit ?? 'unknown unit'}`})`).join(', ')}. Set Max Estimated Spend to 0 to run without an estimate.`;
+	throw new NodeOperationError(ctx.getNode(), message, {
+		description: `Nothing was submitted. ${why}`,
+	});
+}
+
+/** The catalog's price for one model, or none when the catalog cannot say (never paid for). */
+export async function priceOf(
+	client: { getModel: (modelId: string) => Promise<IDataObject> },
+	modelId: string,
+): Promise<Priced> {
+	const entry = await client.getModel(modelId).catch(() => ({}) as IDataObject);
+	const { price, priceUnit } = readModel(entry, modelId);
+	return { id: modelId, price, priceUnit };
 }

@@ -8,8 +8,12 @@ import { readOptions } from '../parameters';
 
 /**
  * The operations every RunComfy node has that look at jobs by request id; a node only says
- * which files make its jobs a success (`delivers`).
+ * which files make its jobs a success and what it calls downloading them.
  */
+export interface NodeProfile {
+	delivers: MediaKind | 'any';
+	labels: { download: string };
+}
 
 /** Cancel a job; only a queued job can be cancelled, a running one reports not_cancellable. */
 export async function cancelJobs(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -48,9 +52,12 @@ export async function getStatuses(ctx: IExecuteFunctions): Promise<INodeExecutio
 /** One result look-up per item: the current status, or the finished job with its files. */
 export async function getResults(
 	ctx: IExecuteFunctions,
-	delivers: MediaKind | 'any',
+	profile: NodeProfile,
 ): Promise<INodeExecutionData[]> {
-	const options = { ...readOptions(ctx, ['resulting']), delivers };
+	const options = {
+		...readOptions(ctx, ['resulting'], profile.labels),
+		delivers: profile.delivers,
+	};
 	return await lookUpEach(
 		ctx,
 		async (client, requestId) => await lookUpResult(ctx, client, requestId, options),
@@ -64,9 +71,12 @@ export async function getResults(
  */
 export async function checkJobs(
 	ctx: IExecuteFunctions,
-	delivers: MediaKind | 'any',
+	profile: NodeProfile,
 ): Promise<INodeExecutionData[][]> {
-	const options = { ...readOptions(ctx, ['resulting']), delivers };
+	const options = {
+		...readOptions(ctx, ['resulting'], profile.labels),
+		delivers: profile.delivers,
+	};
 	const items = await lookUpEach(ctx, async (client, requestId) => {
 		const found = await lookUpResult(ctx, client, requestId, options);
 		if (isFinished(found.status)) return found;

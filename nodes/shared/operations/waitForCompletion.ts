@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { completeJobs } from '../jobs/outcomes';
 import type { TrackedJob } from '../jobs/polling';
-import type { MediaKind } from '../output/media';
+import type { NodeProfile } from './lookUps';
 import { readEach, readOptions, readRequestId } from '../parameters';
 import type { ItemResult } from '../results';
 import { finishItems } from '../results';
@@ -11,9 +11,10 @@ import { RunComfyClient } from '../transport';
 /** Resume jobs by request id: wait for all of them together, then return their results. */
 export async function waitForCompletion(
 	ctx: IExecuteFunctions,
-	delivers: MediaKind | 'any',
+	profile: NodeProfile,
 ): Promise<INodeExecutionData[]> {
-	const options = readOptions(ctx, ['waiting', 'resulting']);
+	const options = readOptions(ctx, ['waiting', 'resulting'], profile.labels);
+	const { delivers } = profile;
 	const { valid, invalid } = await readEach(ctx, (itemIndex) => readRequestId(ctx, itemIndex));
 	const results: ItemResult[] = [...invalid];
 	const startedAt = Date.now();
