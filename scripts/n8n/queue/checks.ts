@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, no-console */
 /**
  * The queue-mode checks: each one drives the cluster over webhooks and the editor's REST calls and
  * reads the emulator's request log, the saved executions and the workers' logs.
@@ -125,11 +125,13 @@ async function servedHead(url: string, bytes = 32): Promise<Buffer> {
 export async function bigDownloads(
 	cluster: Cluster,
 	outDir: string,
+	readBack: boolean,
 	expect: Expect,
 	numbers: Numbers,
 ): Promise<string> {
 	const suite = suiteOf(cluster);
-	const workflow = 'rcQDownload01';
+	const workflow = readBack ? 'rcQDownload01' : 'rcQDownOnly01';
+	const jobsBefore = submitsTagged(cluster, 'q-big').length;
 	fs.mkdirSync(outDir, { recursive: true });
 	const baseline = cluster.workers.map((worker) => {
 		memory.resetPeak(worker.pid);
@@ -137,7 +139,7 @@ export async function bigDownloads(
 	});
 	const t0 = Date.now();
 	const id = await newExecution(suite, workflow, async () =>
-		await callWebhook(suite, 'rc-q-download', { dir: outDir }),
+		await callWebhook(suite, readBack ? 'rc-q-download' : 'rc-q-download-only', { dir: outDir }),
 	);
 	const execution = await finishedExecution(suite, workflow, id, 600_000);
 	const took = elapsed(t0);
@@ -157,7 +159,7 @@ export async function bigDownloads(
 	}
 	// The node after ours read each video back whole from n8n's store and wrote it to disk.
 	const written = itemsOf(execution, 'Write Files');
-	const jobs = submitsTagged(cluster, 'q-big');
+	const jobs = submitsTagged(cluster, 'q-big').slice(jobsBefore);
 	let sameHead = 0;
 	for (const item of written) {
 		const file = String(item.json?.fileName);
@@ -175,7 +177,8 @@ export async function bigDownloads(
 		}
 		fs.rmSync(file, { force: true });
 	}
-	expect(written.length === BIG_COUNT, `${written.length} files written back, want ${BIG_COUNT}`);
+	if (readBack)
+		expect(written.length === BIG_COUNT, `${written.length} files written back, want ${BIG_COUNT}`);
 	expect(jobs.length === BIG_COUNT, `${jobs.length} jobs created, want ${BIG_COUNT}`);
 	if (!worker) return id;
 	const peak = memory.peakKiB(worker.pid);
@@ -186,12 +189,15 @@ export async function bigDownloads(
 		.map((w) => `${w.name} ${Math.round(memory.currentKiB(w.pid) / 1024)} MiB`);
 	const limit = 1.5 * (BIG_BYTES / MiB);
 	numbers(
-		`${worker.name} (pid ${worker.pid}) RSS ${Math.round(before / 1024)} → peak ${Math.round(peak / 1024)} MiB (+${Math.round(growth)} MiB = ${(growth / (BIG_BYTES / MiB)).toFixed(2)}× one video; sum of the videos ${BIG_COUNT * (BIG_BYTES / MiB)} MiB); ${sameHead}/${BIG_COUNT} files read back byte-identical head and size; ${took}${other.length ? `; idle: ${other.join(', ')}` : ''}`,
+		`${worker.name} (pid ${worker.pid}) RSS ${Math.round(before / 1024)} → peak ${Math.round(peak / 1024)} MiB (+${Math.round(growth)} MiB = ${(growth / (BIG_BYTES / MiB)).toFixed(2)}× one video; sum of the videos ${BIG_COUNT * (BIG_BYTES / MiB)} MiB)${readBack ? `; ${sameHead}/${BIG_COUNT} files read back by the next node: size and first 32 bytes as served` : ''}; ${took}${other.length ? `; idle: ${other.join(', ')}` : ''}`,
 	);
-	expect(
-		growth <= limit,
-		`peak RSS grew by ${Math.round(growth)} MiB, more than 1.5× the largest video (${limit} MiB)`,
-	);
+	// The bound is on our node and n8n's store (nothing after it); reading back is n8n's own cost.
+	if (!readBack)
+		expect(
+			growth <= limit,
+			`peak RSS grew by ${Math.round(growth)} MiB, more than 1.5× the largest video (${limit} MiB)`,
+		);
+
 	return id;
 }
 
@@ -316,7 +322,12 @@ export async function killWorker(
 	const saved = JSON.stringify(execution.data ?? {});
 	const inSaved = jobs.filter((job) => saved.includes(job.id)).length;
 	const stillQueued = jobs.filter((job) => job.status === 'in_queue').length;
-	expect(settled === 'crashed', `execution ${id} ended as ${show(settled)} (${timeline.join(' → ')}), want crashed`);
+	// n8n 2.41.1 (measured): Bull finds the job stalled once its lock (60 s) expires, fails it
+	// (maxStalledCount 0: never re-run), and the main saves the execution as `error`.
+	expect(
+		settled === 'error' || settled === 'crashed',
+		`execution ${id} ended as ${show(settled)} (${timeline.join(' → ')}), want error or crashed`,
+	);
 	expect(submits.length === 4, `${submits.length} submits for the killed run: it was run again`);
 	expect(logged === 4, `${logged}/4 request ids in the killed worker's log ("submitted" lines)`);
 	numbers(
@@ -336,10 +347,19 @@ export async function startPark(cluster: Cluster): Promise<{ id: string; t0: num
 	const suite = suiteOf(cluster);
 	const t0 = Date.now();
 	const id = await newExecution(suite, 'rcQPark01', async () => await callWebhook(suite, 'rc-q-park', {}));
+	let seen: Json = {};
 	await waitFor(
 		`execution ${id} to be saved as waiting`,
-		async () => ((await cluster.rest.execution(id)).status === 'waiting' ? true : undefined),
-		{ timeoutMs: 60_000, intervalMs: 500 },
+		async () => {
+			seen = await cluster.rest.execution(id);
+			return seen.status === 'waiting' ? true : undefined;
+		},
+		{
+			timeoutMs: 60_000,
+			intervalMs: 500,
+			describe: () =>
+				`status ${show(seen.status)}, error ${show(seen.data?.resultData?.error?.message)}, last node ${show(seen.data?.resultData?.lastNodeExecuted)}`,
+		},
 	);
 	return { id, t0 };
 }

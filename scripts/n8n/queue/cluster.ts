@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console, @n8n/community-nodes/no-dangerous-functions */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions */
 /**
  * n8n in queue mode on 127.0.0.1: one `n8n start` (the main: editor, REST, webhooks, the wait
  * tracker) and `n8n worker` processes, sharing Redis (Bull), Postgres and one encryption key. Each
