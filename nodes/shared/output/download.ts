@@ -63,7 +63,8 @@ export async function downloadFile(
 				opened.mimeType,
 			);
 		} catch (error) {
-			throw cutOff(client, file.kind, signal, error);
+			opened.stream.destroy?.();
+			throw tooLarge(file.kind, error) ?? cutOff(client, file.kind, signal, error);
 		}
 		const stored = binary.bytes;
 		if (
@@ -141,6 +142,23 @@ async function openFile(
 		mimeType: type === '' || OCTET.test(type) ? DEFAULT_TYPE[file.kind] : type,
 		expectedBytes: Number.isFinite(length) && length > 0 ? length : undefined,
 	};
+}
+
+/**
+ * n8n's refusal to store a file over its binary data mode's limit (n8n-core's FileTooLargeError,
+ * thrown by `database` mode over N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE, default 512 MiB), once the
+ * file is read. Its message names the limit and the setting; it is no network failure, so it is
+ * not retried (a retry would download the whole file again to be refused again).
+ */
+function tooLarge(kind: MediaKind, error: unknown): RunComfyError | undefined {
+	const name = (error as Error | undefined)?.constructor?.name;
+	const message = (error as Error | undefined)?.message ?? '';
+	if (name !== 'FileTooLargeError' && !/exceeds the max size limit/i.test(message))
+		return undefined;
+	return new RunComfyError(
+		'unexpected',
+		`The ${kind} is larger than n8n's binary data storage accepts: ${message}`,
+	);
 }
 
 function cutOff(
