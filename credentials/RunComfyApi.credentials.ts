@@ -31,6 +31,14 @@ export class RunComfyApi implements ICredentialType {
 			default: 'https://model-api.runcomfy.net',
 			description: 'Change only to go through a proxy or to test against a stand-in',
 		},
+		{
+			displayName: 'Account API URL',
+			name: 'accountApiUrl',
+			type: 'string',
+			default: 'https://api.runcomfy.net',
+			description:
+				"Where the account's balance is read (the option Check Balance First); change only for a proxy or a stand-in",
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -26,6 +26,7 @@ export interface NodeOptions {
 	maxJobs: number;
 	/** 0 = no limit. */
 	maxSpend: number;
+	checkBalance: boolean;
 	/** The run's request budget (0: none); every call to RunComfy draws from it. */
 	maxRequestsPerSecond: number;
 }
@@ -69,6 +70,7 @@ export function readOptions(
 			maxConcurrency: number('maxConcurrency', 5, reads('submitting')),
 			maxJobs: number('maxJobs', DEFAULT_MAX_JOBS, reads('submitting')),
 			maxSpend: number('maxSpend', 0, reads('submitting')),
+			checkBalance: flag('checkBalance', 'Check Balance First', false, reads('submitting')),
 			maxRequestsPerSecond,
 		};
 	} catch (error) {

@@ -41,7 +41,7 @@ const DEFAULT_COST = 0.12;
 /** Shared, never mutated: every filler chunk of every download is a view of it (no allocation). */
 const FILLER = Buffer.alloc(CHUNK_BYTES);
 
-export type Route = 'submit' | 'status' | 'result' | 'cancel' | 'file' | 'catalog';
+export type Route = 'submit' | 'status' | 'result' | 'cancel' | 'file' | 'catalog' | 'balance';
 export type RecordedRoute = Route | 'image' | 'other';
 
 export interface JobScript {
@@ -213,6 +213,12 @@ export class RunComfyEmulator {
 	onRequest?: (record: RecordedRequest) => void;
 
 	onSubmit?: (body: Record<string, unknown>, submitIndex: number) => JobScript | undefined;
+	/**
+	 * The account's balance (the Serverless API's `/prod/v2/balance`, served on this host too).
+	 * Unset: unlimited. Set: each accepted submit costs its model's price, and a submit the
+	 * balance cannot pay is refused with 400002.
+	 */
+	balanceUsd?: number;
 	readonly jobs = new Map<string, Job>();
 	readonly requests: RecordedRequest[] = [];
 
@@ -294,6 +300,7 @@ export class RunComfyEmulator {
 		this.random = undefined;
 		this.onSubmit = undefined;
 		this.submitCount = 0;
+		this.balanceUsd = undefined;
 		this.busy = undefined;
 		this.releaseHolds();
 	}
@@ -460,6 +467,7 @@ export class RunComfyEmulator {
 		}
 		if (route === 'submit') return this.submit(url.pathname, raw, record);
 		if (route === 'catalog') return this.catalogAnswer(url);
+		if (route === 'balance') return { status: 200, body: this.balanceBody() };
 		const job = this.jobs.get(record.requestId ?? '');
 		if (!job) return apiError(404, 404001, 'Request not found or expired');
 		const now = Date.now();
@@ -493,6 +501,9 @@ export class RunComfyEmulator {
 			if (bad) details.push({ loc: ['body', '608_image'], ...bad });
 		}
 		if (details.length > 0) return invalid(details);
+		if (!this.pay(catalog.catalogModel(MODEL_ID)?.base_price_usd ?? 0.12)) {
+			return apiError(400, 400002, 'Insufficient balance');
+		}
 
 		const job = this.createJob(body);
 		record.requestId = job.id;
@@ -507,6 +518,19 @@ export class RunComfyEmulator {
 				cancel_url: `${base}/v1/requests/${job.id}/cancel`,
 			},
 		};
+	}
+
+	private balanceBody(): Record<string, unknown> {
+		const usd = this.balanceUsd ?? 100;
+		return { balance_usd: usd, balance_microdollars: Math.round(usd * 1e6) };
+	}
+
+	/** Takes a submit's price from the balance; false when it cannot pay (400002). */
+	private pay(price: number): boolean {
+		if (this.balanceUsd === undefined) return true;
+		if (this.balanceUsd + 1e-9 < price) return false;
+		this.balanceUsd = Math.round((this.balanceUsd - price) * 1e6) / 1e6;
+		return true;
 	}
 
 	private createJob(body: Record<string, unknown>): Job {
@@ -629,6 +653,7 @@ export class RunComfyEmulator {
 			if (msg) details.push({ loc: ['body', key], msg, type: 'value_error' });
 		}
 		if (details.length > 0) return invalid(details);
+		if (!this.pay(model.base_price_usd)) return apiError(400, 400002, 'Insufficient balance');
 		const job = this.createJob(body);
 		job.model = model;
 		record.requestId = job.id;
@@ -853,6 +878,7 @@ export class RunComfyEmulator {
 
 function classify(method: string, path: string): { route: RecordedRoute; requestId?: string } {
 	if (method === 'GET' && /^\/v1\/models(\/|$)/.test(path)) return { route: 'catalog' };
+	if (method === 'GET' && path === '/prod/v2/balance') return { route: 'balance' };
 	if (method === 'POST' && path.startsWith('/v1/models/')) return { route: 'submit' };
 	const api = /^\/v1\/requests\/([^/]+)\/(status|result|cancel)$/.exec(path);
 	if (api) {

@@ -142,3 +142,59 @@ test('a dry run shows the price and the estimate', async () => {
 	});
 	expect(t.submitted()).toHaveLength(0);
 });
+
+describe('Check Balance First', () => {
+	const withAccount = () => ({ ...t.credentials(), accountApiUrl: t.emulator.baseUrl });
+
+	test('refuses a run whose estimate passes the balance, before any submit', async () => {
+		t.emulator.balanceUsd = 0.3;
+		const result = await t.run(
+			t.generate({ prompt: '={{ $json.p }}', options: { checkBalance: true } }),
+			{ items: items(3), credentials: withAccount() },
+		);
+		expect(result.error?.message).toBe(
+			'This run is estimated at $0.36 (3 jobs), more than your RunComfy balance ($0.30)',
+		);
+		expect(description(result.error)).toMatch(/^Nothing was submitted\. Top up/);
+		expect(t.emulator.requests.map((request) => request.route).sort()).toEqual([
+			'balance',
+			'catalog',
+		]);
+	});
+
+	test('runs when the balance covers the estimate; the balance is read with the token', async () => {
+		t.emulator.balanceUsd = 1;
+		const result = await t.run(
+			t.generate({ prompt: '={{ $json.p }}', options: { checkBalance: true } }),
+			{ items: items(2), credentials: withAccount() },
+		);
+		expect(result.error).toBeUndefined();
+		const read = t.emulator.requests.find((request) => request.route === 'balance');
+		expect(read?.authorization).toBe(`Bearer ${t.emulator.token}`);
+		expect(t.emulator.balanceUsd).toBeCloseTo(0.76);
+	});
+
+	test('an Account API URL with a query is refused before any request', async () => {
+		const result = await t.run(t.generate({ options: { checkBalance: true } }), {
+			credentials: { ...t.credentials(), accountApiUrl: `${t.emulator.baseUrl}?k=1` },
+		});
+		expect(result.error?.message).toMatch(
+			/^Could not read the RunComfy balance: The Account API URL/,
+		);
+		expect(t.submitted()).toHaveLength(0);
+	});
+
+	test('the emulator refuses a submit the balance cannot pay with 400002', async () => {
+		t.emulator.balanceUsd = 0.2;
+		const result = await t.run(
+			t.generate({ prompt: '={{ $json.p }}', options: { maxConcurrency: 1 } }),
+			{
+				items: items(3),
+				settings: { onError: 'continueRegularOutput' },
+			},
+		);
+		expect(t.submitted()).toHaveLength(2);
+		expect(result.items.map((item) => Boolean(item.json.videoUrl))).toEqual([true, false, false]);
+		expect(String(result.items[2].json.description)).toMatch(/Not submitted/);
+	});
+});

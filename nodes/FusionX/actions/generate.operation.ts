@@ -8,12 +8,7 @@ import { readOptions } from '../../shared/parameters';
 import type { ItemResult } from '../../shared/results';
 import { finishItems } from '../../shared/results';
 import { RetryMemory } from '../../shared/jobs/retryMemory';
-import {
-	priceOf,
-	refuseOverSpend,
-	refuseTooManyJobs,
-	reportCost,
-} from '../../shared/jobs/spending';
+import { guardSpending, priceOf, reportCost } from '../../shared/jobs/spending';
 import { submitJobs } from '../../shared/jobs/submission';
 import { MODEL_ID } from '../model';
 import { RunComfyClient } from '../../shared/transport';
@@ -25,16 +20,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const results: ItemResult[] = [...invalid];
 	if (inputs.length === 0) return finishItems(this, results);
 
-	refuseTooManyJobs(this, inputs.length, options.maxJobs);
 	const client = await RunComfyClient.create(this);
-	if (options.maxSpend > 0) {
+	await guardSpending(this, client, options, inputs.length, async () => {
 		const price = await priceOf(client, MODEL_ID);
-		refuseOverSpend(
-			this,
-			inputs.map(() => price),
-			options.maxSpend,
-		);
-	}
+		return inputs.map(() => price);
+	});
 	const memory = RetryMemory.open(this);
 	const created = new CreatedJobs(this, client);
 	try {

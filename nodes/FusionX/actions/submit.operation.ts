@@ -8,12 +8,7 @@ import type { ItemResult } from '../../shared/results';
 import { finishItems } from '../../shared/results';
 import { RetryMemory } from '../../shared/jobs/retryMemory';
 import { checkAgainAt } from '../../shared/jobs/schedule';
-import {
-	priceOf,
-	refuseOverSpend,
-	refuseTooManyJobs,
-	reportCost,
-} from '../../shared/jobs/spending';
+import { guardSpending, priceOf, reportCost } from '../../shared/jobs/spending';
 import type { Submitted } from '../../shared/jobs/submission';
 import { submitJobs } from '../../shared/jobs/submission';
 import { MODEL_ID } from '../model';
@@ -26,16 +21,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { inputs, invalid } = await readApiInputs(this);
 	const results: ItemResult[] = [...invalid];
 	if (inputs.length > 0) {
-		refuseTooManyJobs(this, inputs.length, options.maxJobs);
 		const client = await Client.create(this);
-		if (options.maxSpend > 0) {
+		await guardSpending(this, client, options, inputs.length, async () => {
 			const price = await priceOf(client, MODEL_ID);
-			refuseOverSpend(
-				this,
-				inputs.map(() => price),
-				options.maxSpend,
-			);
-		}
+			return inputs.map(() => price);
+		});
 		const memory = RetryMemory.open(this);
 		const created = new CreatedJobs(this, client);
 		try {

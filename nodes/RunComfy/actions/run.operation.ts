@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { CreatedJobs } from '../../shared/jobs/createdJobs';
 import { abandonJobs, completeJobs } from '../../shared/jobs/outcomes';
 import { RetryMemory } from '../../shared/jobs/retryMemory';
-import { refuseOverSpend, refuseTooManyJobs, reportCost } from '../../shared/jobs/spending';
+import { guardSpending, reportCost } from '../../shared/jobs/spending';
 import { readOptions } from '../../shared/parameters';
 import type { ItemResult } from '../../shared/results';
 import { finishItems } from '../../shared/results';
@@ -21,11 +21,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	noSchemaHint(this, inputs);
 	const results: ItemResult[] = [...invalid];
 	if (inputs.length === 0) return finishItems(this, results);
-	refuseTooManyJobs(this, inputs.length, options.maxJobs);
-	refuseOverSpend(
-		this,
+	await guardSpending(this, client, options, inputs.length, async () =>
 		inputs.map((entry) => entry.model),
-		options.maxSpend,
 	);
 
 	const memory = RetryMemory.open(this);

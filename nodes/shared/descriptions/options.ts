@@ -46,6 +46,15 @@ export function optionsField(groups: OperationGroups, words: FileWords): INodePr
 				displayOptions: { show: { '/operation': resulting } },
 			},
 			{
+				displayName: 'Check Balance First',
+				name: 'checkBalance',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to read the account's balance before submitting and refuse a run whose estimate is higher",
+				displayOptions: { show: { '/operation': submitting } },
+			},
+			{
 				displayName: 'Max Concurrent Submits',
 				name: 'maxConcurrency',
 				type: 'number',

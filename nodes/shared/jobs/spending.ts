@@ -85,3 +85,57 @@ export async function priceOf(
 	const { price, priceUnit } = readModel(entry, modelId);
 	return { id: modelId, price, priceUnit };
 }
+
+/**
+ * Check Balance First: refuses, before any submit, a run whose estimate passes the balance. A
+ * run that cannot be estimated goes ahead, and a hint says the balance and that no estimate was
+ * possible; a balance that cannot be read stops the run (the user asked for the check).
+ */
+export async function refuseOverBalance(
+	ctx: IExecuteFunctions,
+	client: { balance: () => Promise<number | undefined> },
+	models: Priced[],
+): Promise<void> {
+	let balance: number | undefined;
+	try {
+		balance = await client.balance();
+	} catch (error) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Could not read the RunComfy balance: ${(error as Error).message}`,
+			{
+				description:
+					'Nothing was submitted. Check the Account API URL in the RunComfy API credential, or turn Check Balance First off.',
+			},
+		);
+	}
+	const { total } = estimateSpend(models);
+	if (balance === undefined || total === undefined) {
+		const text = `Balance ${balance === undefined ? 'unknown' : `$${balance.toFixed(2)}`}; the run's cost could not be estimated, so it was not compared.`;
+		if (typeof ctx.addExecutionHints === 'function') {
+			ctx.addExecutionHints({ type: 'warning', location: 'outputPane', message: text });
+		}
+		return;
+	}
+	if (total <= balance) return;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`This run is estimated at $${total.toFixed(2)} (${models.length} jobs), more than your RunComfy balance ($${balance.toFixed(2)})`,
+		{ description: 'Nothing was submitted. Top up your RunComfy account, or send fewer items.' },
+	);
+}
+
+/** Every guard, in order, before the first paid request; prices are read only if a guard needs them. */
+export async function guardSpending(
+	ctx: IExecuteFunctions,
+	client: { balance: () => Promise<number | undefined> },
+	options: { maxJobs: number; maxSpend: number; checkBalance: boolean },
+	jobs: number,
+	prices: () => Promise<Priced[]>,
+): Promise<void> {
+	refuseTooManyJobs(ctx, jobs, options.maxJobs);
+	if (!(options.maxSpend > 0) && !options.checkBalance) return;
+	const models = await prices();
+	refuseOverSpend(ctx, models, options.maxSpend);
+	if (options.checkBalance) await refuseOverBalance(ctx, client, models);
+}

@@ -2,9 +2,19 @@ import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 export const DEFAULT_BASE_URL = 'https://model-api.runcomfy.net';
+export const DEFAULT_ACCOUNT_URL = 'https://api.runcomfy.net';
 
-/** The credential's Base URL, refused when it cannot be joined with an API path safely. */
-export function parseBaseUrl(ctx: IExecuteFunctions | ILoadOptionsFunctions, raw: string): URL {
+const FIELDS = {
+	baseUrl: { label: 'Base URL', fallback: DEFAULT_BASE_URL },
+	accountApiUrl: { label: 'Account API URL', fallback: DEFAULT_ACCOUNT_URL },
+};
+
+/** A URL of the credential, refused when it cannot be joined with an API path safely. */
+export function parseBaseUrl(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	raw: string,
+	field: keyof typeof FIELDS = 'baseUrl',
+): URL {
 	let url: URL | undefined;
 	try {
 		url = new URL(raw);
@@ -24,9 +34,9 @@ export function parseBaseUrl(ctx: IExecuteFunctions | ILoadOptionsFunctions, raw
 	if (problem) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The Base URL in the RunComfy API credential ${problem}`,
+			`The ${FIELDS[field].label} in the RunComfy API credential ${problem}`,
 			{
-				description: `Set it to ${DEFAULT_BASE_URL}. Nothing was sent to RunComfy.`,
+				description: `Set it to ${FIELDS[field].fallback}. Nothing was sent to RunComfy.`,
 			},
 		);
 	}

@@ -7,18 +7,14 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, parseBaseUrl } from './baseUrl';
+import { DEFAULT_ACCOUNT_URL, DEFAULT_BASE_URL, parseBaseUrl } from './baseUrl';
 import { budgetOf } from './budget';
 import { detachedContext } from './detached';
-import {
-	cancelled,
-	errorFromAnswer,
-	NETWORK_PHRASES,
-	networkCodeOf,
-	RunComfyError,
-} from './errors';
-import { backoffDelay, parseRetryAfter, RETRY } from './retry';
+import { cancelled, NETWORK_PHRASES, networkCodeOf, RunComfyError } from './errors';
+import { backoffDelay, RETRY } from './retry';
 import { printableUrl, Secrets } from './secrets';
+import type { Raw } from './answer';
+import { readAnswer } from './answer';
 import type { Call, JobAnswer, Reply } from './types';
 import { REQUEST_TIMEOUT_MS } from './types';
 
@@ -38,12 +34,6 @@ export function modelPath(modelId: string): string {
 	return modelId.split('/').map(pathSegment).join('/');
 }
 
-interface Raw {
-	body: unknown;
-	headers: IDataObject;
-	statusCode: number;
-}
-
 /**
  * The one place that talks HTTP to RunComfy's API and builds its URLs: authentication through
  * n8n, no redirects (the token must not travel elsewhere), retries, and secrets kept out of
@@ -54,6 +44,8 @@ export class RunComfyClient {
 		private readonly ctx: IExecuteFunctions,
 		private readonly baseUrl: string,
 		readonly secrets: Secrets,
+		/** The Account API URL as the credential gives it: checked only when the balance is read. */
+		private readonly accountUrl: string,
 	) {}
 
 	/** From a node's run, or from a load-options method (catalog calls only: no Stop signal there). */
@@ -62,7 +54,9 @@ export class RunComfyClient {
 		const raw = String(credentials.baseUrl || DEFAULT_BASE_URL).trim();
 		parseBaseUrl(ctx, raw);
 		const secrets = new Secrets([String(credentials.apiToken ?? '')]);
-		return new RunComfyClient(ctx as IExecuteFunctions, raw.replace(/\/+$/, ''), secrets);
+		const account = String(credentials.accountApiUrl || DEFAULT_ACCOUNT_URL).trim();
+		const base = raw.replace(/\/+$/, '');
+		return new RunComfyClient(ctx as IExecuteFunctions, base, secrets, account.replace(/\/+$/, ''));
 	}
 
 	/** The Base URL as it may be shown (never with a query or user:password). */
@@ -116,6 +110,16 @@ export class RunComfyClient {
 	/** One model of the catalog: schema, price and unit, categories, page URL. */
 	async getModel(modelId: string): Promise<IDataObject> {
 		return (await this.catalog(`/v1/models/${modelPath(modelId)}`)) as IDataObject;
+	}
+
+	/** The account's balance in USD, from the Account API URL (one wallet for every product). */
+	async balance(): Promise<number | undefined> {
+		parseBaseUrl(this.ctx, this.accountUrl, 'accountApiUrl');
+		const once = async () =>
+			await this.send('balance', 'GET', '/prod/v2/balance', { base: this.accountUrl });
+		const { answer } = await this.withRetries('balance', (error) => error.isTransient, once);
+		const usd = Number(answer.balance_usd ?? Number(answer.balance_microdollars) / 1e6);
+		return Number.isFinite(usd) ? usd : undefined;
 	}
 
 	private async catalog(path: string, qs?: IDataObject): Promise<unknown> {
@@ -198,11 +202,18 @@ export class RunComfyClient {
 		call: Call,
 		method: IHttpRequestMethods,
 		path: string,
-		request: { body?: IDataObject; qs?: IDataObject; detached?: boolean; list?: boolean },
+		request: {
+			body?: IDataObject;
+			qs?: IDataObject;
+			detached?: boolean;
+			list?: boolean;
+			base?: string;
+		},
 	): Promise<Reply> {
+		const base = request.base ?? this.baseUrl;
 		const options: IHttpRequestOptions = {
 			method,
-			url: `${this.baseUrl}${path}`,
+			url: `${base}${path}`,
 			qs: request.qs,
 			body: request.body,
 			json: true,
@@ -229,34 +240,8 @@ export class RunComfyClient {
 				options,
 			)) as Raw;
 		} catch (error) {
-			throw this.networkError(`RunComfy at ${this.printableBaseUrl}`, error, request.detached);
+			throw this.networkError(`RunComfy at ${printableUrl(base)}`, error, request.detached);
 		}
-		return this.read(call, raw, request.list);
-	}
-
-	/** An answer as a Reply, or the error it means; everything in it is redacted first. */
-	private read(call: Call, raw: Raw, list = false): Reply {
-		const headers = raw.headers ?? {};
-		let answer: unknown = raw.body;
-		if (typeof answer === 'string') {
-			try {
-				answer = JSON.parse(answer);
-			} catch {
-				// not JSON: reported below
-			}
-		}
-		answer = this.secrets.redactDeep(answer);
-		const isObject =
-			typeof answer === 'object' && answer !== null && (list || !Array.isArray(answer));
-		// RunComfy sometimes answers an error with HTTP 200, so every body is checked.
-		if (
-			raw.statusCode < 200 ||
-			raw.statusCode >= 300 ||
-			!isObject ||
-			(answer as IDataObject).error_code !== undefined
-		) {
-			throw errorFromAnswer(call, raw.statusCode, answer, this.secrets.redactDeep(headers));
-		}
-		return { answer: answer as JobAnswer, retryAfterMs: parseRetryAfter(headers['retry-after']) };
+		return readAnswer(call, raw, this.secrets, request.list);
 	}
 }

@@ -1,7 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** `catalog`: the model list, categories and one model's details (read-only, safe to repeat). */
-export type Call = 'submit' | 'status' | 'result' | 'cancel' | 'catalog';
+/**
+ * `catalog`: the model list, categories and one model's details; `balance`: the account's balance
+ * on the Account API URL. Both read-only, safe to repeat.
+ */
+export type Call = 'submit' | 'status' | 'result' | 'cancel' | 'catalog' | 'balance';
 
 /** What RunComfy answers on the four calls; every field is optional because some are guesses. */
 export interface JobAnswer extends IDataObject {
@@ -31,4 +34,5 @@ export const REQUEST_TIMEOUT_MS: Record<Call, number> = {
 	result: 30_000,
 	cancel: 30_000,
 	catalog: 30_000,
+	balance: 30_000,
 };
