@@ -35,6 +35,18 @@ export interface SubmitPlan {
 	volatileKeys: readonly string[];
 }
 
+/** What one submit run shares between its items. */
+interface Run {
+	ctx: IExecuteFunctions;
+	client: RunComfyClient;
+	plan: SubmitPlan;
+	memory: RetryMemory;
+	created: CreatedJobs;
+	submitted: Submitted[];
+	failed: ItemResult[];
+	balanceSpent: boolean;
+}
+
 /**
  * Submits each item's input, at most `limit` at once. Without Continue On Fail, the first failed
  * submit stops further submits (nothing more is paid for); so does a Stop.
@@ -46,68 +58,82 @@ export async function submitJobs(
 	memory: RetryMemory,
 	created: CreatedJobs,
 ): Promise<{ submitted: Submitted[]; failed: ItemResult[] }> {
-	const submitted: Submitted[] = [];
-	const failed: ItemResult[] = [];
+	const run: Run = {
+		ctx,
+		client,
+		plan,
+		memory,
+		created,
+		submitted: [],
+		failed: [],
+		balanceSpent: false,
+	};
 	const stopOnFailure = !ctx.continueOnFail();
-	let balanceSpent = false;
-
 	await mapWithConcurrency(plan.inputs, plan.limit, async ({ itemIndex, input }) => {
-		const print = fingerprint(input, plan.volatileKeys);
-		const earlier = memory.get(itemIndex);
+		// The model is part of what makes an item the same: a changed model is a new job.
+		const print = `${plan.modelId}|${fingerprint(input, plan.volatileKeys)}`;
 		// A job an earlier try created is always taken up (it costs nothing more), so none is lost.
-		if (earlier?.fingerprint === print) {
-			if (!earlier.requestId) {
-				const doubt = new RunComfyError(
-					'unexpected',
-					'An earlier try of this node sent this item and may have created a job',
-				);
-				failed.push({ ...failure(ctx, itemIndex, doubt, { extra: MAY_EXIST }), mayHaveJob: true });
-				return;
-			}
-			ctx.logger.info(
-				`RunComfy job ${earlier.requestId} (item ${itemIndex}): reused from an earlier try of this node`,
-			);
-			created.add(earlier.requestId);
-			const ranWith = { ...input, ...earlier.volatile };
-			submitted.push(job(itemIndex, earlier.requestId, {}, ranWith, true));
+		if (takeUpEarlier(run, itemIndex, input, print)) return;
+		if ((stopOnFailure && run.failed.length > 0) || client.stopped) return;
+		if (run.balanceSpent) {
+			const spent = new RunComfyError('balance', NOT_SUBMITTED);
+			run.failed.push(failure(ctx, itemIndex, spent, { extra: NOT_SUBMITTED }));
 			return;
 		}
-		if ((stopOnFailure && failed.length > 0) || client.stopped) return;
-		if (balanceSpent) {
-			failed.push(
-				failure(ctx, itemIndex, new RunComfyError('balance', NOT_SUBMITTED), {
-					extra: NOT_SUBMITTED,
-				}),
-			);
-			return;
-		}
-		const volatile = pick(input, plan.volatileKeys);
-		try {
-			const answer = await client.submit(plan.modelId, input);
-			const requestId = typeof answer.request_id === 'string' ? answer.request_id : '';
-			if (!requestId) {
-				throw new RunComfyError(
-					'badAnswer',
-					`RunComfy accepted the job but sent no request_id: ${JSON.stringify(answer).slice(0, 300)}`,
-				);
-			}
-			memory.remember(itemIndex, { requestId, fingerprint: print, volatile });
-			created.add(requestId);
-			ctx.logger.info(`RunComfy job ${requestId} (item ${itemIndex}): submitted`);
-			submitted.push(job(itemIndex, requestId, answer, input, false));
-		} catch (caught) {
-			const error = client.toError(caught);
-			// Out of money: the items after this one are not sent, not even with Continue On Fail.
-			if (error.kind === 'balance') balanceSpent = true;
-			// Only a clear refusal (4xx with a reason, 429, refused connection) proves no job exists.
-			const mayExist = error.submitMayHaveCreatedJob;
-			if (mayExist) memory.remember(itemIndex, { fingerprint: print });
-			const result = failure(ctx, itemIndex, error, { extra: mayExist ? MAY_EXIST : undefined });
-			failed.push({ ...result, mayHaveJob: mayExist });
-		}
+		await submitOne(run, itemIndex, input, print);
 	});
-	submitted.sort((a, b) => a.itemIndex - b.itemIndex);
-	return { submitted, failed };
+	run.submitted.sort((a, b) => a.itemIndex - b.itemIndex);
+	return { submitted: run.submitted, failed: run.failed };
+}
+
+/** An item an earlier try of this node sent: its job reused, or refused when it may exist. */
+function takeUpEarlier(run: Run, itemIndex: number, input: IDataObject, print: string): boolean {
+	const earlier = run.memory.get(itemIndex);
+	if (earlier?.fingerprint !== print) return false;
+	if (!earlier.requestId) {
+		const doubt = new RunComfyError(
+			'unexpected',
+			'An earlier try of this node sent this item and may have created a job',
+		);
+		const result = failure(run.ctx, itemIndex, doubt, { extra: MAY_EXIST });
+		run.failed.push({ ...result, mayHaveJob: true });
+		return true;
+	}
+	run.ctx.logger.info(
+		`RunComfy job ${earlier.requestId} (item ${itemIndex}): reused from an earlier try of this node`,
+	);
+	run.created.add(earlier.requestId);
+	const ranWith = { ...input, ...earlier.volatile };
+	run.submitted.push(job(itemIndex, earlier.requestId, {}, ranWith, true));
+	return true;
+}
+
+async function submitOne(run: Run, itemIndex: number, input: IDataObject, print: string) {
+	const { ctx, client, plan, memory } = run;
+	const volatile = pick(input, plan.volatileKeys);
+	try {
+		const answer = await client.submit(plan.modelId, input);
+		const requestId = typeof answer.request_id === 'string' ? answer.request_id : '';
+		if (!requestId) {
+			throw new RunComfyError(
+				'badAnswer',
+				`RunComfy accepted the job but sent no request_id: ${JSON.stringify(answer).slice(0, 300)}`,
+			);
+		}
+		memory.remember(itemIndex, { requestId, fingerprint: print, volatile });
+		run.created.add(requestId);
+		ctx.logger.info(`RunComfy job ${requestId} (item ${itemIndex}): submitted`);
+		run.submitted.push(job(itemIndex, requestId, answer, input, false));
+	} catch (caught) {
+		const error = client.toError(caught);
+		// Out of money: the items after this one are not sent, not even with Continue On Fail.
+		if (error.kind === 'balance') run.balanceSpent = true;
+		// Only a clear refusal (4xx with a reason, 429, refused connection) proves no job exists.
+		const mayExist = error.submitMayHaveCreatedJob;
+		if (mayExist) memory.remember(itemIndex, { fingerprint: print });
+		const result = failure(ctx, itemIndex, error, { extra: mayExist ? MAY_EXIST : undefined });
+		run.failed.push({ ...result, mayHaveJob: mayExist });
+	}
 }
 
 function job(
