@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable no-console */
 /**
  * 50 jobs with random faults on every call. Afterwards the emulator's log is the witness: at most
  * one job per item, and every job that exists is accounted for in the output by its request id.
