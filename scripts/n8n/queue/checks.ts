@@ -343,23 +343,30 @@ export async function killWorker(
 
 export const PARK_JOB_MS = 120_000;
 
-export async function startPark(cluster: Cluster): Promise<{ id: string; t0: number }> {
+/**
+ * Starts the park-and-check run; expects it saved as `waiting` (parked in the database, the worker
+ * freed). n8n's Wait node parks only when the time left is at least 65 000 ms when the Wait node
+ * itself runs (Wait.node.js: `if (waitValue < 65000)` it waits in-process, holding the worker).
+ */
+export async function startPark(
+	cluster: Cluster,
+	expect: Expect,
+): Promise<{ id: string; t0: number }> {
 	const suite = suiteOf(cluster);
 	const t0 = Date.now();
 	const id = await newExecution(suite, 'rcQPark01', async () => await callWebhook(suite, 'rc-q-park', {}));
 	let seen: Json = {};
-	await waitFor(
+	const parked = await waitFor(
 		`execution ${id} to be saved as waiting`,
 		async () => {
 			seen = await cluster.rest.execution(id);
 			return seen.status === 'waiting' ? true : undefined;
 		},
-		{
-			timeoutMs: 60_000,
-			intervalMs: 500,
-			describe: () =>
-				`status ${show(seen.status)}, error ${show(seen.data?.resultData?.error?.message)}, last node ${show(seen.data?.resultData?.lastNodeExecuted)}`,
-		},
+		{ timeoutMs: 45_000, intervalMs: 500 },
+	).catch(() => false);
+	expect(
+		parked,
+		`execution ${id} is ${show(seen.status)}, not waiting, 45 s after the webhook: the Wait node did not park it (n8n parks only when at least 65 000 ms are left when the Wait node runs; checkAgainAt is 65 s after the Submit's answer, so a few ms less remain) and the worker holds it while it waits`,
 	);
 	return { id, t0 };
 }
@@ -393,7 +400,7 @@ export async function finishPark(
 		.join(' ');
 	const jobs = job ? 1 : 0;
 	numbers(
-		`saved as waiting while the ${PARK_JOB_MS / 1000} s job ran; ${meanwhile.length} other execution(s) ran meanwhile (${meanwhile.join(', ')}); Wait ran ${waits}×, Check Job ${checks}×; ${jobs} job; video ${binaries.map((b) => `${b.mimeType} ${b.bytes ?? b.fileSize} bytes`).join(', ')}; ${took} webhook → video; worker pickups ${ranOn}`,
+		`${PARK_JOB_MS / 1000} s job; ${meanwhile.length} other execution(s) ran while it was saved as waiting (${meanwhile.join(', ')}); Wait ran ${waits}×, Check Job ${checks}×; ${jobs} job; video ${binaries.map((b) => `${b.mimeType} ${b.bytes ?? b.fileSize} bytes`).join(', ')}; ${took} webhook → video; worker pickups ${ranOn}`,
 	);
 }
 

@@ -136,8 +136,8 @@ async function main(): Promise<void> {
 		let park: { id: string; t0: number } | undefined;
 		const parkStart = Date.now();
 		await check('server + Webhook', 'park and check: saved as waiting while the job runs', async (expect, numbers) => {
-			park = await startPark(c);
-			numbers(`execution ${park.id} waiting ${elapsed(parkStart)} after the webhook`);
+			park = await startPark(c, expect);
+			numbers(`execution ${park.id}, checked ${elapsed(parkStart)} after the webhook`);
 		});
 		const meanwhile: string[] = [];
 		const parkedStill = async (id: string) => {
