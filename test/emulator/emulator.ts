@@ -102,6 +102,8 @@ export interface RecordedRequest {
 	status: number | 'reset' | 'hang';
 	/** Arrival time (ms since epoch). */
 	at: number;
+	/** For a served video: when its stream ended. */
+	endedAt?: number;
 }
 
 /**
@@ -766,7 +768,8 @@ export class RunComfyEmulator {
 			res.write(Buffer.alloc(Math.min(served.cutAfterBytes, size)), () => res.socket?.end());
 			return;
 		}
-		pipeline(videoStream(size), res, () => undefined);
+		// When the last byte left (or the client gave up): shows whether downloads overlapped.
+		pipeline(videoStream(size), res, () => (record.endedAt = Date.now()));
 	}
 
 	/** One byte now and then, forever: a host that never finishes (ends when the client leaves). */
