@@ -14,6 +14,7 @@ export const COLUMNS = [
 	'server + Stop',
 	'binary download',
 	'Continue On Fail',
+	'RunComfy node',
 ] as const;
 export type Column = (typeof COLUMNS)[number];
 
