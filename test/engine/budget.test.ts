@@ -89,9 +89,13 @@ describe('the request budget', () => {
 describe('looks are spent where they pay', () => {
 	test('once the batch knows its run times, a job is looked at about twice, not every interval', async () => {
 		// 30 jobs of 3–3.6 s, polled every second: a fixed-interval poller looks 3–4 times at each.
+		// A budget of 2/s (a burst of 24) is short for that: looks go where a job has likely ended.
 		t.emulator.onSubmit = (_body, index) => ({ queueMs: 0, durationMs: 3000 + (index % 4) * 200 });
 		const result = await t.run(
-			t.generate({ prompt: '={{ $json.p }}', options: { pollInterval: 1 } }),
+			t.generate({
+				prompt: '={{ $json.p }}',
+				options: { pollInterval: 1, maxRequestsPerSecond: 2, maxConcurrency: 10 },
+			}),
 			{ items: items(30) },
 		);
 		expect(result.error).toBeUndefined();
@@ -106,8 +110,12 @@ describe('looks are spent where they pay', () => {
 			slots: 1,
 			runTime: { medianMs: 400, sigma: 0.1, seed: 3 },
 		});
+		// A budget of 2/s: short of a look per job per second, so the schedule decides.
 		const result = await t.run(
-			t.generate({ prompt: '={{ $json.p }}', options: { pollInterval: 1 } }),
+			t.generate({
+				prompt: '={{ $json.p }}',
+				options: { pollInterval: 1, maxRequestsPerSecond: 2 },
+			}),
 			{ items: items(12) },
 		);
 		expect(result.error).toBeUndefined();

@@ -33,8 +33,12 @@ describe('a job is looked at near its expected end', () => {
 	test('not before its expected end, when that is more than an interval away', () => {
 		const times = learned(60_000);
 		const running = job({ status: 'in_progress', runningSeenAt: T0 + 1000, lastLookAt: T0 + 1000 });
-		expect(expectedEnd(running, times)).toBe(T0 + 500 + 60_000);
-		expect(dueAt(running, times, { pollIntervalMs: I })).toBe(T0 + 60_500);
+		// Never seen queued: counted from its submit, as the jobs that taught the run time were.
+		expect(expectedEnd(running, times)).toBe(T0 + 60_000);
+		expect(dueAt(running, times, { pollIntervalMs: I })).toBe(T0 + 60_000);
+		// Seen queued, then running: started between the two looks.
+		const bracketed = { ...running, queuedSeenAt: T0 };
+		expect(expectedEnd(bracketed, times)).toBe(T0 + 500 + 60_000);
 	});
 
 	test('once its expected end has passed, every poll interval', () => {
@@ -72,6 +76,19 @@ describe('a job is looked at near its expected end', () => {
 			T0,
 		);
 		expect(dueAt(job(), times, { pollIntervalMs: I, scout: true })).toBe(T0 + I);
+	});
+});
+
+describe('a budget with room for every job twice over', () => {
+	test('every job is looked at every interval, as without a budget', () => {
+		const times = learned(60_000);
+		const jobs = [
+			job({ status: 'in_progress', runningSeenAt: T0, lastLookAt: T0 }),
+			job({ lastLookAt: T0 }),
+		];
+		const options = { pollIntervalMs: I, timeoutMs: 900_000, perSecond: 8, now: T0 + I };
+		expect(planLooks(jobs, times, { ...options, tokens: 4 }).ready).toHaveLength(2);
+		expect(planLooks(jobs, times, { ...options, tokens: 3 }).ready).toHaveLength(0);
 	});
 });
 

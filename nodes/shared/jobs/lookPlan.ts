@@ -76,10 +76,14 @@ function insertSorted(list: number[], value: number): void {
 	list.splice(low, 0, value);
 }
 
-/** When the job began to run, as well as the looks tell: between its last queued and first running look. */
+/**
+ * When the job began to run, as well as the looks tell: between its last queued and its first
+ * running look; a job never seen queued counts from its submit, the same for the jobs that teach
+ * and the jobs predicted, so the convention cancels out.
+ */
 export function runStart(job: LookState): number {
 	const queued = job.queuedSeenAt ?? job.startedAt;
-	if (job.runningSeenAt === undefined) return queued;
+	if (job.runningSeenAt === undefined || job.queuedSeenAt === undefined) return queued;
 	return queued + (job.runningSeenAt - queued) / 2;
 }
 
@@ -98,6 +102,8 @@ export interface PlanOptions {
 	pollIntervalMs: number;
 	/** One of the few jobs looked at every interval while the batch knows nothing yet. */
 	scout?: boolean;
+	/** The budget has room for every job twice over: every job every interval, as without a budget. */
+	eager?: boolean;
 }
 
 /** When the job should next be looked at. */
@@ -105,9 +111,11 @@ export function dueAt(job: LookState, times: BatchTimes, options: PlanOptions): 
 	const interval = options.pollIntervalMs;
 	const last = job.lastLookAt ?? (job.justSubmitted ? job.startedAt : undefined);
 	if (last === undefined) return job.notBefore; // a resumed job: look at once
-	const end = expectedEnd(job, times);
+	const end = options.eager ? undefined : expectedEnd(job, times);
 	let due: number;
-	if (end !== undefined) {
+	if (options.eager) {
+		due = last + interval;
+	} else if (end !== undefined) {
 		// Near its expected end; once that has passed, every interval.
 		due = Math.min(Math.max(end, last + interval), last + MAX_GAP_INTERVALS * interval);
 	} else if (options.scout) {
@@ -155,6 +163,8 @@ export interface LoopOptions {
 	perSecond: number;
 	/** Today's fixed-interval poller, for the benchmark: each job when its `notBefore` comes. */
 	legacy?: boolean;
+	/** Requests the budget allows right now (Infinity: no budget). */
+	tokens?: number;
 	now: number;
 }
 
@@ -169,6 +179,7 @@ export function planLooks<T extends PlannedJob>(
 ): { ready: T[]; wakeAt: number } {
 	const { now, pollIntervalMs } = options;
 	const open = [...jobs];
+	const eager = (options.tokens ?? 0) >= 2 * open.length;
 	const scouts =
 		options.legacy || times.known
 			? new Set<T>()
@@ -183,7 +194,7 @@ export function planLooks<T extends PlannedJob>(
 			? now
 			: options.legacy
 				? job.notBefore
-				: dueAt(job, times, { pollIntervalMs, scout: scouts.has(job) });
+				: dueAt(job, times, { pollIntervalMs, scout: scouts.has(job), eager });
 		if (due > now) wakeAt = Math.min(wakeAt, due, deadline);
 		else ready.push({ job, rank: job.finalPoll ? Infinity : urgency(job, times, due, now) });
 	}

@@ -109,6 +109,7 @@ class Waiter {
 			...this.options,
 			perSecond: this.budget.perSecond,
 			legacy: POLLING_MODE.legacy,
+			tokens,
 			now,
 		});
 		const room = Math.max(Math.min(tokens, MAX_PARALLEL_POLLS - this.flying.size), 0);
