@@ -10,6 +10,7 @@
  *   npm run bench -- --only batch,faults,memory,overhead   some sections only
  *   npm run bench -- --runs 5        runs per measurement (default 3; --quick: 1)
  *   npm run bench -- --out file.json
+ *   npm run bench -- --only busy --busy-sizes 1000 --busy-contenders ours   (#15, one contender)
  */
 import './env';
 
@@ -72,6 +73,7 @@ interface Args {
 	out: string;
 	overheadItems: number;
 	busySizes: number[];
+	busyContenders: BusyContender[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -94,6 +96,7 @@ function parseArgs(argv: string[]): Args {
 		out: path.resolve(value('out') ?? path.join(ROOT, 'bench', 'results', 'latest.json')),
 		overheadItems: Number(value('overhead-items') ?? OVERHEAD_N),
 		busySizes: (value('busy-sizes') ?? BUSY_SIZES.join(',')).split(',').map(Number),
+		busyContenders: (value('busy-contenders') ?? 'ours,oursLegacy,handBuilt').split(',') as BusyContender[],
 	};
 }
 
@@ -251,11 +254,11 @@ function inChild<T>(task: MemoryTask | OverheadTask | BusyTask, timeoutMs: numbe
 	});
 }
 
-async function busySection(emulator: RunComfyEmulator, sizes: number[]): Promise<BusyRow[]> {
+async function busySection(emulator: RunComfyEmulator, sizes: number[], contenders: BusyContender[]): Promise<BusyRow[]> {
 	console.log(`\n== Busy service (#15): N = ${sizes.join(', ')}; ${describeBusyService(sizes[0])} ==`);
 	const rows: BusyRow[] = [];
 	for (const n of sizes) {
-		for (const contender of ['ours', 'oursLegacy', 'handBuilt'] as BusyContender[]) {
+		for (const contender of contenders) {
 			emulator.reset();
 			emulator.setBusy(busyService(n));
 			const task: BusyTask = { kind: 'busy', baseUrl: emulator.baseUrl, token: emulator.token, contender, n };
@@ -588,7 +591,7 @@ async function main() {
 				await runBatch(context, variant, 2, 0, { durations: [200, 200] });
 			}
 		}
-		if (args.only.includes('busy')) busy = await busySection(childEmulator, args.busySizes);
+		if (args.only.includes('busy')) busy = await busySection(childEmulator, args.busySizes, args.busyContenders);
 		if (args.only.includes('batch')) batchRuns = await batchSection(context, args);
 		if (args.only.includes('faults')) faultRuns = await faultSection(context, args);
 		if (args.only.includes('memory')) memory = await memorySection(childEmulator, args);
