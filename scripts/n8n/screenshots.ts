@@ -18,6 +18,7 @@
  *   n8n-credential.png        a new RunComfy API credential (defaults)          credential.ts
  *   n8n-runcomfy-panel.png    the RunComfy node: Run Model, FLUX, its inputs     runcomfy.ts
  *
+ * RUNCOMFY_SHOTS=<text> takes only the pictures whose name contains it (e.g. "runcomfy").
  * Every wait is on a condition (browser.ts, editor.ts). Browser: Debian's /usr/bin/chromium,
  * headless, no sandbox, and every request to anything but 127.0.0.1 is aborted. Ends with
  * `screenshots: N saved, N failed`.
@@ -243,7 +244,11 @@ async function main(): Promise<void> {
 			inFlight: trackRequests(opened.page),
 		};
 		await signIn(opened.page, server.url, OWNER);
-		for (const picture of pictures(exampleWorkflows)) await take(picture, context, failed);
+		// RUNCOMFY_SHOTS=<text> takes only the pictures whose name contains it.
+		const only = process.env.RUNCOMFY_SHOTS?.toLowerCase();
+		for (const picture of pictures(exampleWorkflows)) {
+			if (!only || picture.name.toLowerCase().includes(only)) await take(picture, context, failed);
+		}
 		if (blocked.size > 0)
 			shots.notes.push(`The editor tried to reach (blocked): ${[...blocked].sort().join(', ')}`);
 	} finally {

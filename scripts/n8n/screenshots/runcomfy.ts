@@ -22,7 +22,14 @@ export async function runComfyPanel(shots: Shots): Promise<void> {
 	if (looked().length === before)
 		throw new Error("the panel did not read FLUX's schema from the catalog");
 	expectListed('RunComfy Run Model', await labels(page), [
-		...['Operation', 'Model', 'Inputs', 'Prompt', 'Guidance Scale (0–20)', 'Seed (whole number)'],
+		...[
+			'Operation',
+			'Model',
+			'Values to Send',
+			'Prompt',
+			'Guidance Scale (0–20)',
+			'Seed (whole number)',
+		],
 		...['Image Size', 'Output Format', 'Safety Checker', 'Binary Inputs', 'Additional Inputs'],
 	]);
 	await fitParameters(page);
