@@ -167,6 +167,8 @@ export async function bigDownloads(
 	);
 	const execution = await finishedExecution(suite, workflow, id, 600_000);
 	const took = elapsed(t0);
+	// The node's downloads, before this check fetches the files' first bytes itself.
+	const nodeDownloads = cluster.emulator.requests.filter((request) => request.route === 'file');
 	const index = cluster.workers.findIndex((worker) => executionsRunBy(worker).includes(id));
 	const worker = cluster.workers[index];
 	expect(worker, `no worker's log says it ran execution ${id}`);
@@ -229,10 +231,9 @@ export async function bigDownloads(
 		`${worker.name} (pid ${worker.pid}) RSS ${Math.round(before / 1024)} → peak ${Math.round(peak / 1024)} MiB (+${Math.round(growth)} MiB = ${(growth / (BIG_BYTES / MiB)).toFixed(2)}× one video; sum of the videos ${BIG_COUNT * (BIG_BYTES / MiB)} MiB)${readBack ? `; ${sameHead}/${BIG_COUNT} files read back by the next node: size and first 32 bytes as served` : ''}; ${took}${other.length ? `; idle: ${other.join(', ')}` : ''}`,
 	);
 	// What the node controls: one video on the wire at a time (the emulator's log of its streams).
-	const streams = cluster.emulator.requests
+	const streams = nodeDownloads
 		.filter(
-			(request) =>
-				request.route === 'file' && jobs.some((job) => job.id === request.requestId),
+			(request) => request.route === 'file' && jobs.some((job) => job.id === request.requestId),
 		)
 		.sort((a, b) => a.at - b.at);
 	const overlapping = streams.filter(
