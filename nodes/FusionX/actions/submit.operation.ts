@@ -1,68 +1,37 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { CreatedJobs } from '../../shared/jobs/createdJobs';
-import { FIELDS } from '../helpers/input';
-import { readApiInputs } from '../helpers/apiInput';
-import { readOptions } from '../../shared/parameters';
-import type { ItemResult } from '../../shared/results';
-import { finishItems } from '../../shared/results';
-import { RetryMemory } from '../../shared/jobs/retryMemory';
-import { checkAgainAt } from '../../shared/jobs/schedule';
-import { guardSpending, priceOf, reportCost } from '../../shared/jobs/spending';
-import type { Submitted } from '../../shared/jobs/submission';
+import { submittedItem, withPaidJobs } from '../../shared/jobs/paidRun';
+import { guardSpending, priceOf } from '../../shared/jobs/spending';
 import { submitJobs } from '../../shared/jobs/submission';
+import { readOptions } from '../../shared/parameters';
+import { finishItems } from '../../shared/results';
+import { RunComfyClient } from '../../shared/transport';
+import { readApiInputs } from '../helpers/apiInput';
+import { FIELDS } from '../helpers/input';
 import { MODEL_ID } from '../model';
-import type { RunComfyClient } from '../../shared/transport';
-import { RunComfyClient as Client } from '../../shared/transport';
+import { VOLATILE_KEYS } from './generate.operation';
 
 /** Submit and return at once: the request id and the URLs to follow the job with. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = readOptions(this, ['submitting']);
 	const { inputs, invalid } = await readApiInputs(this);
-	const results: ItemResult[] = [...invalid];
-	if (inputs.length > 0) {
-		const client = await Client.create(this);
-		await guardSpending(this, client, options, inputs.length, async () => {
-			const price = await priceOf(client, MODEL_ID);
-			return inputs.map(() => price);
-		});
-		const memory = RetryMemory.open(this);
-		const created = new CreatedJobs(this, client);
-		try {
-			const plan = {
-				modelId: MODEL_ID,
-				inputs,
-				limit: options.maxConcurrency,
-				volatileKeys: [FIELDS.seed.apiName],
-			};
-			const { submitted, failed } = await submitJobs(this, client, plan, memory, created);
-			results.push(...failed, ...submitted.map((job) => submittedItem(client, job)));
-		} finally {
-			await created.close();
-		}
-		memory.settle(this, results);
-		reportCost(this, results);
-	}
-	return finishItems(this, results);
-}
-
-function submittedItem(client: RunComfyClient, job: Submitted): ItemResult {
-	const { itemIndex, requestId, answer, input } = job;
-	const status = answer.status ?? 'in_queue';
-	return {
-		itemIndex,
-		requestId,
-		status,
-		item: {
-			json: {
-				requestId,
-				status,
-				statusUrl: client.jobUrl(requestId, 'status'),
-				resultUrl: client.jobUrl(requestId, 'result'),
-				cancelUrl: client.jobUrl(requestId, 'cancel'),
-				seed: input[FIELDS.seed.apiName],
-				checkAgainAt: checkAgainAt({ status, queue_position: answer.queue_position }),
-			},
-		},
-	};
+	if (inputs.length === 0) return finishItems(this, invalid);
+	const client = await RunComfyClient.create(this);
+	await guardSpending(this, client, options, inputs.length, async () => {
+		const price = await priceOf(client, MODEL_ID);
+		return inputs.map(() => price);
+	});
+	return await withPaidJobs(this, client, invalid, async (jobs) => {
+		const plan = {
+			modelId: MODEL_ID,
+			inputs,
+			limit: options.maxConcurrency,
+			volatileKeys: VOLATILE_KEYS,
+		};
+		const { submitted, failed } = await submitJobs(this, client, plan, jobs.memory, jobs.created);
+		const items = submitted.map((job) =>
+			submittedItem(client, job, { seed: job.input[FIELDS.seed.apiName] }),
+		);
+		return [...failed, ...items];
+	});
 }

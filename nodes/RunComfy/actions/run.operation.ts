@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { CreatedJobs } from '../../shared/jobs/createdJobs';
-import { abandonJobs, completeJobs } from '../../shared/jobs/outcomes';
-import { RetryMemory } from '../../shared/jobs/retryMemory';
-import { guardSpending, reportCost } from '../../shared/jobs/spending';
+import { waitForSubmitted, withPaidJobs } from '../../shared/jobs/paidRun';
+import { guardSpending } from '../../shared/jobs/spending';
+import type { Submitted } from '../../shared/jobs/submission';
+import { shownInput } from '../../shared/output/media';
 import { readOptions } from '../../shared/parameters';
-import type { ItemResult } from '../../shared/results';
 import { finishItems } from '../../shared/results';
 import { RunComfyClient } from '../../shared/transport';
 import { readModelInputs } from '../helpers/input';
-import { modelFacts, shownInput, submitToModels } from '../helpers/jobs';
+import type { SubmittedToModel } from '../helpers/jobs';
+import { modelFacts, submitToModels } from '../helpers/jobs';
 import { ModelCache } from '../helpers/models';
 import { DOWNLOAD_LABEL, noSchemaHint } from './common';
 
@@ -19,50 +19,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const client = await RunComfyClient.create(this);
 	const { inputs, invalid } = await readModelInputs(this, new ModelCache(this, client));
 	noSchemaHint(this, inputs);
-	const results: ItemResult[] = [...invalid];
-	if (inputs.length === 0) return finishItems(this, results);
+	if (inputs.length === 0) return finishItems(this, invalid);
 	await guardSpending(this, client, options, inputs.length, async () =>
 		inputs.map((entry) => entry.model),
 	);
-
-	const memory = RetryMemory.open(this);
-	const created = new CreatedJobs(this, client);
-	try {
-		const jobs = { memory, created };
-		const { submitted, failed } = await submitToModels(
-			this,
-			client,
-			inputs,
-			options.maxConcurrency,
-			jobs,
-		);
-		results.push(...failed);
-		const tracked = submitted.map(({ itemIndex, requestId, submittedAt, reused }) => ({
-			itemIndex,
-			requestId,
-			startedAt: submittedAt,
-			justSubmitted: !reused,
+	return await withPaidJobs(this, client, invalid, async (jobs) => {
+		const done = await submitToModels(this, client, inputs, options.maxConcurrency, jobs);
+		const completion = { ...options, delivers: 'any' as const };
+		return await waitForSubmitted(this, client, done, completion, jobs, (job: Submitted) => ({
+			...modelFacts((job as SubmittedToModel).model),
+			input: shownInput(job.input),
 		}));
-		const completion = {
-			...options,
-			delivers: 'any' as const,
-			openJobs: memory.isLastTry ? ('cancel' as const) : ('leaveForRetry' as const),
-		};
-		if (failed.length > 0 && !this.continueOnFail()) {
-			results.push(...(await abandonJobs(this, client, tracked, completion)));
-		} else {
-			const ran = new Map(submitted.map((job) => [job.itemIndex, job]));
-			results.push(
-				...(await completeJobs(this, client, tracked, completion, (itemIndex) => {
-					const job = ran.get(itemIndex)!;
-					return { ...modelFacts(job.model), input: shownInput(job.input) };
-				})),
-			);
-		}
-	} finally {
-		await created.close();
-	}
-	memory.settle(this, results);
-	reportCost(this, results);
-	return finishItems(this, results);
+	});
 }

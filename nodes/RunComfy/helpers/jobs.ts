@@ -47,15 +47,3 @@ export function modelFacts(model: ModelInfo): IDataObject {
 	const json = modelJson(model);
 	return { modelId: json.modelId, price: json.price, priceUnit: json.priceUnit };
 }
-
-/** The input as output: a file sent from binary is a long data: URI, shown by its size. */
-export function shownInput(input: IDataObject): IDataObject {
-	const shown: IDataObject = {};
-	for (const [key, value] of Object.entries(input)) {
-		shown[key] =
-			typeof value === 'string' && value.startsWith('data:')
-				? `${value.slice(0, value.indexOf(','))},… (${Math.round((value.length * 3) / 4 / 1024)} KB from binary)`
-				: value;
-	}
-	return shown;
-}

@@ -114,3 +114,15 @@ export async function downloadMedia(
 	}
 	return binary;
 }
+
+/** An input as output: a file sent from binary is a long data: URI, shown by its size instead. */
+export function shownInput(input: IDataObject): IDataObject {
+	const shown: IDataObject = {};
+	for (const [key, value] of Object.entries(input)) {
+		shown[key] =
+			typeof value === 'string' && value.startsWith('data:')
+				? `${value.slice(0, value.indexOf(','))},… (${Math.round((value.length * 3) / 4 / 1024)} KB from binary)`
+				: value;
+	}
+	return shown;
+}
