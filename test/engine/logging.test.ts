@@ -1,27 +1,12 @@
 import { setUpEmulator } from '../harness/context';
-import { Container, Logger } from '../harness/core-deps';
+import { recordLogs } from '../harness/logs';
 
 const t = setUpEmulator({ queueMs: 1500, durationMs: 1500 });
 
 test("each job's transitions are logged through n8n's logger, without the token", async () => {
-	// The node logs through the logger n8n-core hands it; this one records what it is given.
-	const real = Container.get(Logger as never);
-	const lines: string[] = [];
-	const record = (message: string, metadata?: unknown) =>
-		void lines.push(`${message} ${JSON.stringify(metadata ?? {})}`);
-	const recorder = {
-		error: record,
-		warn: record,
-		info: record,
-		debug: record,
-		scoped: () => recorder,
-	};
-	Container.set(Logger as never, recorder as never);
-	try {
+	const lines = await recordLogs(async () => {
 		await t.run(t.generate());
-	} finally {
-		Container.set(Logger as never, real);
-	}
+	});
 	const id = [...t.emulator.jobs.keys()][0];
 	const mine = lines.filter((line) => line.includes(`RunComfy job ${id}`));
 	expect(mine[0]).toMatch(/submitted/);

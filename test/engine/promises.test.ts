@@ -8,8 +8,8 @@ import { Workflow } from 'n8n-workflow';
 
 import { RunComfyEmulator } from '../emulator/emulator';
 import { setUpEmulator } from '../harness/context';
-import { Container, Logger } from '../harness/core-deps';
 import { FUSIONX_TYPE, START_TYPE } from '../harness/engine';
+import { recordLogs } from '../harness/logs';
 import { description, until } from '../harness/wait';
 
 const t = setUpEmulator({ queueMs: 100, durationMs: 300 });
@@ -264,25 +264,4 @@ function twoNodes(): Workflow {
 		nodeTypes: t.engine.nodeTypes,
 		settings: { executionOrder: 'v1' },
 	});
-}
-
-async function recordLogs(task: () => Promise<void>): Promise<string[]> {
-	const real = Container.get(Logger as never);
-	const lines: string[] = [];
-	const record = (message: string, metadata?: unknown) =>
-		void lines.push(`${message} ${JSON.stringify(metadata ?? {})}`);
-	const recorder = {
-		error: record,
-		warn: record,
-		info: record,
-		debug: record,
-		scoped: () => recorder,
-	};
-	Container.set(Logger as never, recorder as never);
-	try {
-		await task();
-	} finally {
-		Container.set(Logger as never, real);
-	}
-	return lines;
 }

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { requestIdField as sharedRequestIdField } from '../../shared/descriptions/requestId';
+
 import { LIMITS, NUM_FRAMES, RESOLUTIONS } from '../helpers/input';
 import { optionsField as sharedOptionsField } from '../../shared/descriptions/options';
 
@@ -166,26 +168,7 @@ export const generationFields: INodeProperties[] = [
 	},
 ];
 
-export const requestIdField: INodeProperties = {
-	displayName: 'Request ID',
-	name: 'requestId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'e.g. 6a0e4b3c-…',
-	description: 'The request ID that Submit Job or Generate Video returned',
-	displayOptions: {
-		show: {
-			operation: [
-				OPERATIONS.getStatus,
-				OPERATIONS.waitForCompletion,
-				OPERATIONS.getResult,
-				OPERATIONS.checkJob,
-				OPERATIONS.cancel,
-			],
-		},
-	},
-};
+export const requestIdField = sharedRequestIdField('Submit Job or Generate Video');
 
 const waiting = [OPERATIONS.generate, OPERATIONS.waitForCompletion];
 

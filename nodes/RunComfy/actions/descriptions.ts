@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { requestIdField as sharedRequestIdField } from '../../shared/descriptions/requestId';
+
 import { MODEL_URL_REGEX } from '../../shared/catalog/models';
 
 /** The RunComfy node's fields; an operation reads only those shown for it. */
@@ -145,26 +147,7 @@ export const inputFields: INodeProperties[] = [
 	},
 ];
 
-export const requestIdField: INodeProperties = {
-	displayName: 'Request ID',
-	name: 'requestId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'e.g. 6a0e4b3c-…',
-	description: 'The request ID that Submit Job or Run Model returned',
-	displayOptions: {
-		show: {
-			operation: [
-				OPERATIONS.getStatus,
-				OPERATIONS.waitForCompletion,
-				OPERATIONS.getResult,
-				OPERATIONS.checkJob,
-				OPERATIONS.cancel,
-			],
-		},
-	},
-};
+export const requestIdField = sharedRequestIdField('Submit Job or Run Model');
 
 const listing = { show: { operation: [OPERATIONS.listModels] } };
 
