@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { sleep } from 'n8n-workflow';
+import { sleep } from '../sleep';
 
 import {
 	backoffDelay,

@@ -1,5 +1,5 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { sleep } from '../sleep';
 
 import type { RunComfyClient } from '../transport';
 import { cancelled, RunComfyError } from '../transport';

@@ -5,7 +5,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { sleep } from '../sleep';
 
 import { DEFAULT_ACCOUNT_URL, DEFAULT_BASE_URL, parseBaseUrl } from './baseUrl';
 import { budgetOf } from './budget';
