@@ -6,6 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { JOB_NODE_OUTPUTS, retryOnFailHint } from '../shared/descriptions/node';
+
 import { generationFields, optionsField, requestIdField } from './actions/descriptions';
 import { router } from './actions/router';
 
@@ -23,19 +25,9 @@ export class FusionX implements INodeType {
 		defaults: { name: 'RunComfy FusionX' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		// Check Job routes to two outputs, as n8n's own If and Switch do.
-		outputs: `={{ $parameter.operation === "checkJob" ? [{ type: "${NodeConnectionTypes.Main}", displayName: "Completed" }, { type: "${NodeConnectionTypes.Main}", displayName: "Still Running" }] : ["${NodeConnectionTypes.Main}"] }}`,
+		outputs: JOB_NODE_OUTPUTS,
 		credentials: [{ name: 'runComfyApi', required: true }],
-		hints: [
-			{
-				message:
-					'Leave Retry On Fail off: this node retries each RunComfy request itself, while Retry On Fail re-runs every item.',
-				type: 'info',
-				location: 'ndv',
-				whenToDisplay: 'beforeExecution',
-				displayCondition: '={{ ["generate", "submit"].includes($parameter["operation"]) }}',
-			},
-		],
+		hints: [retryOnFailHint(['generate', 'submit'])],
 		properties: [
 			{
 				displayName: 'Operation',
