@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * Batch runs, in this process: one contender, N jobs with scripted durations, through n8n's
  * WorkflowExecute against the emulator; optionally under faults. The emulator's request log is

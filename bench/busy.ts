@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
 /**
  * Issue #15: big batches against a busy service. The emulator limits the API to 10 calls a second
  * (429 + Retry-After beyond it), runs 40 jobs at once and queues the rest, with log-normal run
@@ -64,10 +64,16 @@ export async function busyRun(task: BusyTask, engine: Engine): Promise<BusyChild
 		imageUrl: `${task.baseUrl}/images/start.png`,
 	}));
 	const api = { baseUrl: task.baseUrl, token: task.token };
-	const spec = buildWorkflow(task.contender === 'handBuilt' ? 'handBuilt' : 'ours', engine, api, items, {
-		ours: { pollInterval: BUSY_POLL_SECONDS, maxJobs: task.n },
-		handBuilt: { pollSeconds: BUSY_POLL_SECONDS, batch: { size: BUSY_BUDGET, intervalMs: 1000 } },
-	});
+	const spec = buildWorkflow(
+		task.contender === 'handBuilt' ? 'handBuilt' : 'ours',
+		engine,
+		api,
+		items,
+		{
+			ours: { pollInterval: BUSY_POLL_SECONDS, maxJobs: task.n },
+			handBuilt: { pollSeconds: BUSY_POLL_SECONDS, batch: { size: BUSY_BUDGET, intervalMs: 1000 } },
+		},
+	);
 	POLLING_MODE.legacy = task.contender === 'oursLegacy';
 	try {
 		writeFileSync('/proc/self/clear_refs', '5');
@@ -85,7 +91,11 @@ export async function busyRun(task: BusyTask, engine: Engine): Promise<BusyChild
 		(run) => run.data?.main?.[0] ?? [],
 	);
 	const delivered = output
-		.filter(({ json }) => json.status === 'completed' && (json.videoUrl ?? (json.output as { video?: string })?.video))
+		.filter(
+			({ json }) =>
+				json.status === 'completed' &&
+				(json.videoUrl ?? (json.output as { video?: string })?.video),
+		)
 		.map(({ json }) => String(json.requestId ?? json.request_id));
 	return {
 		startedAt,
@@ -122,8 +132,14 @@ const percentile = (values: number[], p: number) => {
 };
 
 /** In the parent: what the emulator's log says about the run. */
-export function busyRow(emulator: RunComfyEmulator, task: BusyTask, child: BusyChildResult): BusyRow {
-	const api = emulator.requests.filter((r) => ['submit', 'status', 'result', 'cancel'].includes(r.route));
+export function busyRow(
+	emulator: RunComfyEmulator,
+	task: BusyTask,
+	child: BusyChildResult,
+): BusyRow {
+	const api = emulator.requests.filter((r) =>
+		['submit', 'status', 'result', 'cancel'].includes(r.route),
+	);
 	const jobs = [...emulator.jobs.values()];
 	const perJob = new Map<string, number>();
 	for (const request of api) {
@@ -132,11 +148,14 @@ export function busyRow(emulator: RunComfyEmulator, task: BusyTask, child: BusyC
 	const lags: number[] = [];
 	for (const job of jobs) {
 		const seen = api.find(
-			(r) => r.requestId === job.id && r.route !== 'submit' && r.at >= job.endsAt && r.status === 200,
+			(r) =>
+				r.requestId === job.id && r.route !== 'submit' && r.at >= job.endsAt && r.status === 200,
 		);
 		if (seen) lags.push(seen.at - job.endsAt);
 	}
-	const lastJobEndMs = jobs.length ? Math.max(...jobs.map((job) => job.endsAt)) - child.startedAt : NaN;
+	const lastJobEndMs = jobs.length
+		? Math.max(...jobs.map((job) => job.endsAt)) - child.startedAt
+		: NaN;
 	return {
 		contender: task.contender,
 		n: task.n,
@@ -165,7 +184,21 @@ const secs = (ms: number) => `${fixed(ms / 1000, 1)} s`;
 
 export function busyTable(rows: BusyRow[]): string {
 	return table([
-		['contender', 'N', 'wall', 'bound', 'wall/bound', 'requests', 'req/job (median)', '429s', 'lag p50', 'lag p95', 'peak RSS +', 'CPU/item', 'delivered'],
+		[
+			'contender',
+			'N',
+			'wall',
+			'bound',
+			'wall/bound',
+			'requests',
+			'req/job (median)',
+			'429s',
+			'lag p50',
+			'lag p95',
+			'peak RSS +',
+			'CPU/item',
+			'delivered',
+		],
 		...rows.map((r) => [
 			BUSY_LABELS[r.contender],
 			r.n,

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
 /**
  * The engine side of the memory and overhead benchmarks, in a process of its own (forked by
  * run.ts with --expose-gc): its memory and CPU are then n8n's and the node's alone, while the
@@ -128,8 +128,13 @@ function items(task: { baseUrl: string }, n: number, prompt: string) {
 	}));
 }
 
-function outputOf(result: Awaited<ReturnType<Engine['execute']>>, node: string): INodeExecutionData[] {
-	return (result.run.data.resultData.runData[node] ?? []).flatMap((task) => task.data?.main?.[0] ?? []);
+function outputOf(
+	result: Awaited<ReturnType<Engine['execute']>>,
+	node: string,
+): INodeExecutionData[] {
+	return (result.run.data.resultData.runData[node] ?? []).flatMap(
+		(task) => task.data?.main?.[0] ?? [],
+	);
 }
 
 async function memory(task: MemoryTask): Promise<MemoryResult> {
@@ -147,7 +152,11 @@ async function memory(task: MemoryTask): Promise<MemoryResult> {
 	gc();
 	const baseline = process.memoryUsage();
 	const kernelPeak = resetPeakRss();
-	const peak = { rss: baseline.rss, heapUsed: baseline.heapUsed, arrayBuffers: baseline.arrayBuffers };
+	const peak = {
+		rss: baseline.rss,
+		heapUsed: baseline.heapUsed,
+		arrayBuffers: baseline.arrayBuffers,
+	};
 	const sample = () => {
 		const now = process.memoryUsage();
 		peak.rss = Math.max(peak.rss, now.rss);
@@ -201,7 +210,9 @@ interface CpuProfile {
 
 function post<T>(session: Session, method: string, params?: object): Promise<T> {
 	return new Promise((resolve, reject) =>
-		session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))),
+		session.post(method, params ?? {}, (error, result) =>
+			error ? reject(error) : resolve(result as T),
+		),
 	);
 }
 
@@ -260,7 +271,8 @@ function category(stack: CpuProfile['nodes']): string | undefined {
 function summarize(profile: CpuProfile, n: number): ProfileSummary {
 	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 	const parent = new Map<number, number>();
-	for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+	for (const node of profile.nodes)
+		for (const child of node.children ?? []) parent.set(child, node.id);
 	const inNode = (id: number) => byId.get(id)!.callFrame.url.includes(NODE_DIR);
 	let busy = 0;
 	let inclusive = 0;
@@ -271,7 +283,11 @@ function summarize(profile: CpuProfile, n: number): ProfileSummary {
 		const microseconds = profile.timeDeltas[index] ?? 0;
 		if (byId.get(id)!.callFrame.functionName === '(idle)') return;
 		const stack: CpuProfile['nodes'] = [];
-		for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
+		for (
+			let current: number | undefined = id;
+			current !== undefined;
+			current = parent.get(current)
+		) {
 			stack.push(byId.get(current)!);
 		}
 		const kind = category(stack);
@@ -298,13 +314,19 @@ function summarize(profile: CpuProfile, n: number): ProfileSummary {
 			msPerItem: perItem(microseconds),
 			share: microseconds / busy,
 		})),
-		byStage: ranked(stages, 8).map(([stage, microseconds]) => ({ stage, msPerItem: perItem(microseconds) })),
+		byStage: ranked(stages, 8).map(([stage, microseconds]) => ({
+			stage,
+			msPerItem: perItem(microseconds),
+		})),
 	};
 }
 
 async function overhead(task: OverheadTask): Promise<OverheadResult> {
 	await useBinaryMode('filesystem');
-	const engine = await newEngine(task, task.contenders.some((c) => c !== 'ours'));
+	const engine = await newEngine(
+		task,
+		task.contenders.some((c) => c !== 'ours'),
+	);
 	const api = { baseUrl: task.baseUrl, token: task.token };
 	const result: OverheadResult = { n: task.n, contenders: [] };
 	for (const contender of task.contenders) {
@@ -330,7 +352,8 @@ async function overhead(task: OverheadTask): Promise<OverheadResult> {
 			const used = process.cpuUsage(cpu);
 			entry.cpuMsPerItem.push((used.user + used.system) / 1000 / task.n);
 		}
-		if (task.profile && contender === 'ours') entry.profile = summarize(await profiled(once), task.n);
+		if (task.profile && contender === 'ours')
+			entry.profile = summarize(await profiled(once), task.n);
 		result.contenders.push(entry);
 	}
 	cleanUpBinaryData();
@@ -342,7 +365,9 @@ process.once('message', (task: Task) => {
 		task.kind === 'memory'
 			? memory(task)
 			: task.kind === 'busy'
-				? newEngine(task, task.contender === 'handBuilt').then(async (engine) => await busyRun(task, engine))
+				? newEngine(task, task.contender === 'handBuilt').then(
+						async (engine) => await busyRun(task, engine),
+					)
 				: overhead(task);
 	work.then(
 		(result) => process.send!(result, () => process.exit(0)),

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 /**
  * Imported first by the benchmark's entry points, before anything loads n8n-core. n8n logs every
  * job transition of the node at info and every node error (with its stack) at error; the benchmark

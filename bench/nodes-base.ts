@@ -59,7 +59,9 @@ function npm(args: string[], cwd: string): Promise<void> {
 		});
 		child.on('error', reject);
 		child.on('exit', (code, signal) =>
-			code === 0 ? resolve() : reject(new Error(`npm ${args[0]} failed (${signal ?? `exit ${code}`})`)),
+			code === 0
+				? resolve()
+				: reject(new Error(`npm ${args[0]} failed (${signal ?? `exit ${code}`})`)),
 		);
 	});
 }
@@ -95,7 +97,9 @@ export async function ensureNodesBase(): Promise<string> {
 		dir,
 	);
 	if (installedVersion(dir) !== NODES_BASE_VERSION) {
-		throw new Error(`npm install finished but ${dir} holds no n8n-nodes-base ${NODES_BASE_VERSION}`);
+		throw new Error(
+			`npm install finished but ${dir} holds no n8n-nodes-base ${NODES_BASE_VERSION}`,
+		);
 	}
 	console.log(`  installed in ${Math.round((Date.now() - started) / 1000)} s\n`);
 	return dir;
@@ -110,7 +114,11 @@ function shareEngineModules(cacheNodeModules: string): void {
 	const projectRequire = createRequire(path.join(__dirname, '..', 'package.json'));
 	const coreRequire = createRequire(projectRequire.resolve('n8n-core'));
 	const resolver = Module as unknown as {
-		_resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
+		_resolveFilename: (
+			request: string,
+			parent: { filename?: string } | undefined,
+			...rest: unknown[]
+		) => string;
 	};
 	const original = resolver._resolveFilename;
 	resolver._resolveFilename = function (request, parent, ...rest) {
@@ -119,7 +127,9 @@ function shareEngineModules(cacheNodeModules: string): void {
 			SHARED.some((name) => request === name || request.startsWith(`${name}/`))
 		) {
 			// @n8n/di: n8n-core's own copy, so the nodes see the container n8n-core fills.
-			return request.startsWith('@n8n/di') ? coreRequire.resolve(request) : projectRequire.resolve(request);
+			return request.startsWith('@n8n/di')
+				? coreRequire.resolve(request)
+				: projectRequire.resolve(request);
 		}
 		return original.call(this, request, parent, ...rest);
 	};
@@ -135,10 +145,9 @@ export async function loadNodesBase(): Promise<BaseNodeTypes> {
 	const load = createRequire(path.join(dir, 'package.json'));
 	const types: BaseNodeTypes = {};
 	for (const [key, { file, className }] of Object.entries(NODE_FILES)) {
-		const moduleExports = load(path.join(nodeModules, 'n8n-nodes-base', 'dist', 'nodes', file)) as Record<
-			string,
-			new () => INodeType | IVersionedNodeType
-		>;
+		const moduleExports = load(
+			path.join(nodeModules, 'n8n-nodes-base', 'dist', 'nodes', file),
+		) as Record<string, new () => INodeType | IVersionedNodeType>;
 		types[BASE_TYPES[key as keyof typeof BASE_TYPES].type] = new moduleExports[className]();
 	}
 	return types;

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
 /** Small helpers of the benchmark: job durations, medians, the machine, table formatting. */
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { createRequire } from 'node:module';
@@ -7,6 +7,13 @@ import path from 'node:path';
 /** Mean job duration and its spread: each job lasts MEAN × (1 ± SPREAD), uniformly drawn. */
 export const JOB_MEAN_MS = 4000;
 export const JOB_SPREAD = 0.2;
+
+/** Batch sizes of the batch section, the faults section's N, the memory section's videos. */
+export const SIZES = [1, 10, 50];
+export const FAULT_N = 50;
+export const MEMORY_VIDEOS = 10;
+export const MEMORY_VIDEO_BYTES = 50 * 1024 * 1024;
+const MiB = 1024 * 1024;
 
 import { mulberry32 } from '../test/emulator/emulator';
 
@@ -89,3 +96,7 @@ export function table(rows: Array<Array<string | number>>): string {
 
 export const fixed = (value: number, digits = 2): string =>
 	Number.isFinite(value) ? value.toFixed(digits) : '–';
+
+export const seconds = (ms: number) => `${fixed(ms / 1000, 2)} s`;
+export const ratio = (value: number) => `${fixed(value, 2)}×`;
+export const mib = (bytes: number) => `${fixed(bytes / MiB, 1)} MiB`;

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
 /**
  * The three contenders as n8n workflows, each started by the harness's Start node with one item per
  * job ({prompt, imageUrl}):
@@ -54,7 +53,12 @@ function startNode(items: IDataObject[]): INode {
 
 let nextId = 0;
 
-function node(name: string, type: { type: string; version: number }, parameters: IDataObject, extra: Partial<INode> = {}): INode {
+function node(
+	name: string,
+	type: { type: string; version: number },
+	parameters: IDataObject,
+	extra: Partial<INode> = {},
+): INode {
 	return {
 		id: `n${++nextId}`,
 		name,
@@ -80,7 +84,9 @@ function http(
 		authentication: 'none',
 		sendHeaders: true,
 		headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${api.token}` }] },
-		options: batch ? { batching: { batch: { batchSize: batch.size, batchInterval: batch.intervalMs } } } : {},
+		options: batch
+			? { batching: { batch: { batchSize: batch.size, batchInterval: batch.intervalMs } } }
+			: {},
 	};
 	if (body) {
 		Object.assign(parameters, {
@@ -109,13 +115,29 @@ function pollingLoop(api: Api, options: HandBuiltOptions) {
 		node(
 			'Submit',
 			BASE_TYPES.httpRequest,
-			http(api, 'POST', `${api.baseUrl}/v1/models/${MODEL_ID}`, [
-				{ name: '600_prompt', value: '={{ $json.prompt }}' },
-				{ name: '608_image', value: '={{ $json.imageUrl }}' },
-			], options.batch),
+			http(
+				api,
+				'POST',
+				`${api.baseUrl}/v1/models/${MODEL_ID}`,
+				[
+					{ name: '600_prompt', value: '={{ $json.prompt }}' },
+					{ name: '608_image', value: '={{ $json.imageUrl }}' },
+				],
+				options.batch,
+			),
 		),
-		node('Wait', BASE_TYPES.wait, { resume: 'timeInterval', amount: options.pollSeconds ?? POLL_SECONDS, unit: 'seconds' }, { webhookId: 'bench-wait' }),
-		node('Status', BASE_TYPES.httpRequest, http(api, 'GET', '={{ $json.status_url }}', undefined, options.batch), retry),
+		node(
+			'Wait',
+			BASE_TYPES.wait,
+			{ resume: 'timeInterval', amount: options.pollSeconds ?? POLL_SECONDS, unit: 'seconds' },
+			{ webhookId: 'bench-wait' },
+		),
+		node(
+			'Status',
+			BASE_TYPES.httpRequest,
+			http(api, 'GET', '={{ $json.status_url }}', undefined, options.batch),
+			retry,
+		),
 		node('Completed?', BASE_TYPES.if, {
 			conditions: {
 				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
@@ -131,7 +153,12 @@ function pollingLoop(api: Api, options: HandBuiltOptions) {
 			},
 			options: {},
 		}),
-		node('Result', BASE_TYPES.httpRequest, http(api, 'GET', '={{ $json.result_url }}', undefined, options.batch), retry),
+		node(
+			'Result',
+			BASE_TYPES.httpRequest,
+			http(api, 'GET', '={{ $json.result_url }}', undefined, options.batch),
+			retry,
+		),
 	];
 	const connections: IConnections = {};
 	connect(connections, 'Submit', 'Wait');
@@ -187,7 +214,12 @@ export function handBuiltWorkflow(
 	const loop = pollingLoop(api, options);
 	connect(loop.connections, 'Start', 'Submit');
 	return {
-		workflow: workflow(engine, 'bench-hand-built', [startNode(items), ...loop.nodes], loop.connections),
+		workflow: workflow(
+			engine,
+			'bench-hand-built',
+			[startNode(items), ...loop.nodes],
+			loop.connections,
+		),
 		resultNode: 'Result',
 	};
 }
@@ -204,7 +236,12 @@ export function oneByOneWorkflow(
 	connect(loop.connections, each.name, 'Submit', 1); // output 0 is "done", output 1 is "loop"
 	connect(loop.connections, 'Result', each.name);
 	return {
-		workflow: workflow(engine, 'bench-one-by-one', [startNode(items), each, ...loop.nodes], loop.connections),
+		workflow: workflow(
+			engine,
+			'bench-one-by-one',
+			[startNode(items), each, ...loop.nodes],
+			loop.connections,
+		),
 		resultNode: 'Result',
 	};
 }
@@ -216,7 +253,8 @@ export function buildWorkflow(
 	items: IDataObject[],
 	options: { ours?: IDataObject; oursSettings?: Partial<INode>; handBuilt?: HandBuiltOptions } = {},
 ): WorkflowSpec {
-	if (contender === 'ours') return oursWorkflow(engine, items, options.ours ?? {}, options.oursSettings);
+	if (contender === 'ours')
+		return oursWorkflow(engine, items, options.ours ?? {}, options.oursSettings);
 	if (contender === 'handBuilt') return handBuiltWorkflow(engine, api, items, options.handBuilt);
 	return oneByOneWorkflow(engine, api, items, options.handBuilt);
 }

@@ -150,7 +150,7 @@ describe('never billing twice', () => {
 		expect(result.items[2].json.videoUrl).toEqual(expect.any(String));
 	});
 
-	test('Retry On Fail reuses each item\'s job, however it ended: nothing is paid twice', async () => {
+	test("Retry On Fail reuses each item's job, however it ended: nothing is paid twice", async () => {
 		t.emulator.scriptNextJobs({}, { outcome: 'failed', error: 'boom' }, {});
 		const result = await t.run(
 			t.generate({ prompt: '={{ $json.p }}', options: { maxConcurrency: 1 } }),
