@@ -342,8 +342,11 @@ export async function startN8nServer(
 		if (exited)
 			throw new Error(`n8n start exited early:\n${output.split('\n').slice(-40).join('\n')}`);
 		try {
+			// /healthz answers as soon as n8n listens, before its REST routes are set up; n8n says
+			// "Editor is now accessible" (both lines) once they are.
 			const res = await fetch(`${url}/healthz`);
-			if (res.ok) return { url, pid: child.pid ?? 0, log: () => output, stop };
+			if (res.ok && output.includes('Editor is now accessible'))
+				return { url, pid: child.pid ?? 0, log: () => output, stop };
 		} catch {
 			// not listening yet
 		}

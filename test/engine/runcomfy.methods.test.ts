@@ -109,6 +109,14 @@ describe('RunComfy node: resource mapper fields', () => {
 		]);
 	});
 
+	test('a model the catalog does not know: a notice naming it, no error', async () => {
+		const result = await fields(byId('nobody/no-such/model'));
+		expect(result.fields).toEqual([]);
+		expect(result.emptyFieldsNotice).toBe(
+			'RunComfy has no model "nobody/no-such/model". Pick the model from the list, or copy its id from its page on runcomfy.com.',
+		);
+	});
+
 	test('no model chosen yet: no fields, no request', async () => {
 		const result = await fields(byId(''));
 		expect(result.fields).toEqual([]);

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ModelInfo } from '../../shared/catalog/models';
 import { modelIdOf, readModel } from '../../shared/catalog/models';
-import type { RunComfyClient } from '../../shared/transport';
+import type { RunComfyClient, RunComfyError } from '../../shared/transport';
 
 /** The model an item runs, and its catalog entry: fetched once per model per run. */
 
@@ -25,6 +25,15 @@ export function currentModelId(ctx: ILoadOptionsFunctions): string | undefined {
 	const locator = ctx.getNodeParameter('model', undefined, { extractValue: false });
 	const checked = modelIdOf(locator);
 	return 'value' in checked ? checked.value : undefined;
+}
+
+export const noSuchModel = (modelId: string) => `RunComfy has no model "${modelId}"`;
+export const PICK_A_MODEL =
+	'Pick the model from the list, or copy its id from its page on runcomfy.com.';
+
+/** The catalog's answer for a model id it does not know (its own code, or a plain 404). */
+export function isUnknownModel(failed: RunComfyError): boolean {
+	return failed.kind === 'unknownModel' || failed.details.httpCode === 404;
 }
 
 export async function fetchModel(client: RunComfyClient, modelId: string): Promise<ModelInfo> {
@@ -56,11 +65,10 @@ export class ModelCache {
 
 	private explain(modelId: string, itemIndex: number, error: unknown): Error {
 		const failed = this.client.toError(error);
-		if (failed.kind === 'unknownModel' || failed.details.httpCode === 404) {
-			return new NodeOperationError(this.ctx.getNode(), `RunComfy has no model "${modelId}"`, {
+		if (isUnknownModel(failed)) {
+			return new NodeOperationError(this.ctx.getNode(), noSuchModel(modelId), {
 				itemIndex,
-				description:
-					'Pick the model from the list, or copy its id from its page on runcomfy.com. Nothing was submitted to RunComfy.',
+				description: `${PICK_A_MODEL} Nothing was submitted to RunComfy.`,
 			});
 		}
 		return failed;

@@ -2,7 +2,13 @@ import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
 import { toMapperFields } from '../../shared/catalog/fields';
 import { RunComfyClient } from '../../shared/transport';
-import { currentModelId, fetchModel } from '../helpers/models';
+import {
+	currentModelId,
+	fetchModel,
+	isUnknownModel,
+	noSuchModel,
+	PICK_A_MODEL,
+} from '../helpers/models';
 
 /** The Inputs fields of the chosen model, from its `input_schema` in the catalog. */
 export async function getInputFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
@@ -15,7 +21,11 @@ export async function getInputFields(this: ILoadOptionsFunctions): Promise<Resou
 	try {
 		model = await fetchModel(client, modelId);
 	} catch (error) {
-		throw client.toError(error);
+		const failed = client.toError(error);
+		// A notice in place of the fields tells the user what to fix; a throw only says loading failed.
+		if (isUnknownModel(failed))
+			return { fields: [], emptyFieldsNotice: `${noSuchModel(modelId)}. ${PICK_A_MODEL}` };
+		throw failed;
 	}
 	if (model.schema.inputs.length === 0) {
 		return {

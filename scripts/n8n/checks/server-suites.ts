@@ -1,13 +1,14 @@
 /* eslint-disable no-console */
 /**
- * The server suites of one n8n line: a server in filesystem binary mode for the webhook, Stop,
- * error and download checks, then a second one in n8n's default binary mode for the download only.
+ * The server suites of one n8n line: a server in filesystem binary mode for the editor, webhook,
+ * Stop, error and download checks, then a second one in n8n's default binary mode for the download only.
  */
 import type { RunComfyEmulator } from '../../../test/emulator/emulator';
 import type { N8nInstall } from '../install';
 import type { Runner } from '../runner';
 import { scriptJobs } from './cli';
 import { downloadCheck } from './server-download';
+import { editorChecks } from './server-editor';
 import { errorChecks } from './server-errors';
 import { stopChecks } from './server-stop';
 import { startServerSuite, stopServerSuite, type ServerSuite } from './server';
@@ -43,6 +44,7 @@ export async function serverSuites(ctx: ServerContext): Promise<void> {
 		`\n[server] n8n start, package installed as n8n's installer does, binary data in filesystem mode`,
 	);
 	await withServer(ctx, 'server', {}, async (suite) => {
+		await editorChecks(suite);
 		await stopChecks(suite);
 		await errorChecks(suite);
 		await downloadCheck(suite, 'filesystem');
