@@ -9,6 +9,7 @@ import type { Runner } from '../runner';
 import { scriptJobs } from './cli';
 import { downloadCheck } from './server-download';
 import { editorChecks } from './server-editor';
+import { formCheck } from './server-form';
 import { errorChecks } from './server-errors';
 import { stopChecks } from './server-stop';
 import { startServerSuite, stopServerSuite, type ServerSuite } from './server';
@@ -45,6 +46,7 @@ export async function serverSuites(ctx: ServerContext): Promise<void> {
 	);
 	await withServer(ctx, 'server', {}, async (suite) => {
 		await editorChecks(suite);
+		await formCheck(suite);
 		await stopChecks(suite);
 		await errorChecks(suite);
 		await downloadCheck(suite, 'filesystem');

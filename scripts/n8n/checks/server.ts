@@ -9,6 +9,7 @@ import * as path from 'path';
 
 import type { RunComfyEmulator } from '../../../test/emulator/emulator';
 import {
+	EXAMPLES_DIR,
 	freePort,
 	jsonFiles,
 	startN8nServer,
@@ -24,6 +25,10 @@ import { prepare, type Suite } from './cli';
 import { bareUserFolder } from './package-only';
 
 export const SERVER_WORKFLOWS_DIR = path.join(WORKFLOWS_DIR, 'server');
+/** The example a server runs as its users do: its form's production URL. */
+export const FORM_EXAMPLE = path.join(EXAMPLES_DIR, 'form-image-to-video.json');
+/** Triggers whose workflows are published, so their production URLs answer. */
+const PUBLISHED_TRIGGERS = ['n8n-nodes-base.webhook', 'n8n-nodes-base.formTrigger'];
 
 export interface ServerSuite extends Suite {
 	server: N8nServer;
@@ -46,7 +51,7 @@ export async function startServerSuite(
 	const suite = await prepare(runner, install, {
 		...opts,
 		userFolder,
-		workflowFiles: jsonFiles(SERVER_WORKFLOWS_DIR),
+		workflowFiles: [...jsonFiles(SERVER_WORKFLOWS_DIR), FORM_EXAMPLE],
 	});
 	let started: ServerSuite | undefined;
 	await runner.check(
@@ -56,7 +61,7 @@ export async function startServerSuite(
 			const server = await startN8nServer(install, suite.env, await freePort());
 			started = { ...suite, server, rest: await RestSession.asOwner(install, server.url) };
 			for (const workflow of suite.workflows) {
-				if (!workflow.json.nodes.some((node: Json) => node.type === 'n8n-nodes-base.webhook'))
+				if (!workflow.json.nodes.some((node: Json) => PUBLISHED_TRIGGERS.includes(node.type)))
 					continue;
 				await started.rest.publish(workflow.id);
 			}
