@@ -10,6 +10,7 @@ import { scriptJobs } from './cli';
 import { downloadCheck } from './server-download';
 import { editorChecks } from './server-editor';
 import { formCheck } from './server-form';
+import { retryCheck } from './server-retry';
 import { errorChecks } from './server-errors';
 import { stopChecks } from './server-stop';
 import { startServerSuite, stopServerSuite, type ServerSuite } from './server';
@@ -49,6 +50,7 @@ export async function serverSuites(ctx: ServerContext): Promise<void> {
 		await formCheck(suite);
 		await stopChecks(suite);
 		await errorChecks(suite);
+		await retryCheck(suite);
 		await downloadCheck(suite, 'filesystem');
 	});
 	const mode = ctx.install.line.defaultBinaryMode;
