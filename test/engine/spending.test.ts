@@ -1,9 +1,10 @@
 /** Guards on spending: a cap on jobs, a dry run that sends nothing, the balance running out. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 
 import { T2V_ID as VIDEO_MODEL } from '../emulator/catalogModels';
 import { setUpEmulator } from '../harness/context';
-import { RUNCOMFY_TYPE } from '../harness/engine';
+import { FUSIONX_TYPE, RUNCOMFY_TYPE, START_TYPE } from '../harness/engine';
 import { description } from '../harness/wait';
 
 const t = setUpEmulator({ queueMs: 50, durationMs: 100 });
@@ -24,6 +25,76 @@ test('Max Jobs per Execution refuses a larger run before anything is sent', asyn
 		);
 	}
 	expect(t.emulator.requests).toHaveLength(0);
+});
+
+/**
+ * The node run twice in one execution, as in a loop: n8n (v1 order) runs a node once per parent,
+ * here a batch of 3 items, then one of 2.
+ */
+async function twoBatches(maxJobs: number) {
+	const batch = (name: string, count: number, y: number): INode => ({
+		id: name,
+		name,
+		type: START_TYPE,
+		typeVersion: 1,
+		position: [200, y],
+		parameters: { items: JSON.stringify(items(count).map((item) => ({ p: `${name} ${item.p}` }))) },
+	});
+	const start: INode = { ...batch('Start', 1, 0), position: [0, 0] };
+	const node: INode = {
+		id: 'node',
+		name: 'FusionX',
+		type: FUSIONX_TYPE,
+		typeVersion: 1,
+		position: [400, 0],
+		parameters: t.generate({
+			prompt: '={{ $json.p }}',
+			options: { maxJobs },
+		}) as INode['parameters'],
+		credentials: { runComfyApi: { id: '1', name: 'RunComfy account' } },
+	};
+	const to = (target: string) => ({ main: [[{ node: target, type: 'main' as const, index: 0 }]] });
+	const workflow = new Workflow({
+		id: 'two-batches',
+		nodes: [start, batch('First', 3, -100), batch('Second', 2, 100), node],
+		connections: {
+			Start: {
+				main: [
+					[
+						{ node: 'First', type: 'main', index: 0 },
+						{ node: 'Second', type: 'main', index: 0 },
+					],
+				],
+			},
+			First: to('FusionX'),
+			Second: to('FusionX'),
+		},
+		active: false,
+		nodeTypes: t.engine.nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+	t.engine.credentialsHelper.credentials = { runComfyApi: t.credentials() };
+	const result = await t.engine.execute(workflow, 'FusionX');
+	return { ...result, runs: result.run.data.resultData.runData.FusionX ?? [] };
+}
+
+test("Max Jobs per Execution counts the jobs of the node's earlier runs in the execution (a loop)", async () => {
+	const refused = await twoBatches(4);
+	expect(refused.error?.message).toBe(
+		'This run would bring this node to 5 paid jobs in this execution (3 in its earlier runs, 2 now), more than Max Jobs per Execution (4)',
+	);
+	expect(t.submitted()).toHaveLength(3);
+	expect(
+		t
+			.submitted()
+			.every((request) => String((request.body as IDataObject)['600_prompt']).startsWith('First')),
+	).toBe(true);
+
+	t.emulator.reset();
+	const allowed = await twoBatches(5);
+	expect(allowed.error).toBeUndefined();
+	expect(allowed.runs.map((run) => run.data?.main?.[0]?.length)).toEqual([3, 2]);
+	expect(t.submitted()).toHaveLength(5);
 });
 
 test("a dry run sends nothing, and its payloads are exactly the real run's", async () => {

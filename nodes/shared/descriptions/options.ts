@@ -64,7 +64,7 @@ function submittingOptions({ submitting }: OperationGroups): INodeProperties[] {
 			},
 			default: DEFAULT_MAX_JOBS,
 			description:
-				'A run with more items than this is refused before anything is paid for: a guard against a runaway sheet or loop',
+				'The most paid jobs this node submits in one execution, its earlier runs in a loop included; a run that would pass it is refused before anything is paid for',
 			displayOptions: { show: { '/operation': submitting } },
 		},
 		{

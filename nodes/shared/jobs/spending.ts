@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readModel } from '../catalog/models';
@@ -8,17 +8,46 @@ import type { ItemResult } from '../results';
 
 export const DEFAULT_MAX_JOBS = 500;
 
-/** Refuses, before any submit, a run that would create more jobs than Max Jobs per Execution. */
+/**
+ * The jobs this node created in its earlier runs of this execution: in a loop (Loop Over Items)
+ * n8n runs it once per batch, and the limit is per execution. Read from the execution's own run
+ * data, so it holds on whichever worker resumes a parked execution.
+ */
+export function jobsInEarlierRuns(ctx: IExecuteFunctions): number {
+	const proxy = ctx.getWorkflowDataProxy(0);
+	const items = proxy.$items as (node: string, output: number, run: number) => INodeExecutionData[];
+	const runs = Number(proxy.$runIndex) || 0;
+	const ids = new Set<string>();
+	for (let run = 0; run < runs; run++) {
+		// Output 1 is the error output ("Continue (using error output)"), whose items were paid too.
+		for (const output of [0, 1]) {
+			let earlier: INodeExecutionData[] = [];
+			try {
+				earlier = items(ctx.getNode().name, output, run) ?? [];
+			} catch {
+				// A run that failed, or an output the node does not have, holds no items.
+			}
+			for (const item of earlier) {
+				const requestId = item.json?.requestId;
+				if (typeof requestId === 'string' && requestId) ids.add(requestId);
+			}
+		}
+	}
+	return ids.size;
+}
+
+/** Refuses, before any submit, a run that would bring the execution past Max Jobs per Execution. */
 export function refuseTooManyJobs(ctx: IExecuteFunctions, jobs: number, maxJobs: number): void {
-	if (jobs <= maxJobs) return;
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`This run would submit ${jobs} paid jobs, more than Max Jobs per Execution (${maxJobs})`,
-		{
-			description:
-				'Nothing was submitted. If the batch is meant to be this large, raise Max Jobs per Execution under Options; otherwise check the items reaching this node (a duplicated range or a loop).',
-		},
-	);
+	const earlier = jobsInEarlierRuns(ctx);
+	if (earlier + jobs <= maxJobs) return;
+	const message =
+		earlier > 0
+			? `This run would bring this node to ${earlier + jobs} paid jobs in this execution (${earlier} in its earlier runs, ${jobs} now), more than Max Jobs per Execution (${maxJobs})`
+			: `This run would submit ${jobs} paid jobs, more than Max Jobs per Execution (${maxJobs})`;
+	throw new NodeOperationError(ctx.getNode(), message, {
+		description:
+			'Nothing was submitted. If the batch is meant to be this large, raise Max Jobs per Execution under Options; otherwise check the items reaching this node (a duplicated range or a loop).',
+	});
 }
 
 /** The run's jobs and what RunComfy reported they cost, in the log and as an execution hint. */

@@ -10,6 +10,7 @@ import { scriptJobs } from './cli';
 import { downloadCheck } from './server-download';
 import { editorChecks } from './server-editor';
 import { formCheck } from './server-form';
+import { loopCheck } from './server-loop';
 import { retryCheck } from './server-retry';
 import { errorChecks } from './server-errors';
 import { stopChecks } from './server-stop';
@@ -51,6 +52,7 @@ export async function serverSuites(ctx: ServerContext): Promise<void> {
 		await stopChecks(suite);
 		await errorChecks(suite);
 		await retryCheck(suite);
+		await loopCheck(suite);
 		await downloadCheck(suite, 'filesystem');
 	});
 	const mode = ctx.install.line.defaultBinaryMode;
