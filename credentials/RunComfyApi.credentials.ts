@@ -45,7 +45,8 @@ export class RunComfyApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '=Bearer {{$credentials.apiToken}}',
+				// A token pasted with a space around it is still the token.
+				Authorization: '=Bearer {{$credentials.apiToken.trim()}}',
 			},
 		},
 	};

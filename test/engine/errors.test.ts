@@ -17,6 +17,21 @@ describe('API errors say what to do', () => {
 		expect(t.submitted()).toHaveLength(1);
 	});
 
+	test('a token pasted with spaces or a line break around it is still the token', async () => {
+		for (const apiToken of [
+			` ${t.emulator.token} `,
+			`${t.emulator.token}\n`,
+			`\t${t.emulator.token}`,
+		]) {
+			const result = await t.run(t.generate(), {
+				credentials: { apiToken, baseUrl: t.emulator.baseUrl },
+			});
+			expect(result.error).toBeUndefined();
+			expect(result.items[0].json.status).toBe('completed');
+		}
+		expect(t.submitted().every((r) => r.authorization === `Bearer ${t.emulator.token}`)).toBe(true);
+	});
+
 	test.each([
 		[
 			400,

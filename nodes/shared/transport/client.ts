@@ -53,7 +53,8 @@ export class RunComfyClient {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 		const raw = String(credentials.baseUrl || DEFAULT_BASE_URL).trim();
 		parseBaseUrl(ctx, raw);
-		const secrets = new Secrets([String(credentials.apiToken ?? '')]);
+		const token = String(credentials.apiToken ?? '');
+		const secrets = new Secrets([token, token.trim()]);
 		const account = String(credentials.accountApiUrl || DEFAULT_ACCOUNT_URL).trim();
 		const base = raw.replace(/\/+$/, '');
 		return new RunComfyClient(ctx as IExecuteFunctions, base, secrets, account.replace(/\/+$/, ''));

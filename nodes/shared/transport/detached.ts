@@ -12,7 +12,7 @@ const credentialsByRun = new WeakMap<IExecuteFunctions, Map<string, Credentials>
  * httpRequestWithAuthentication sends the request without it.
  *
  * It also hands out the credentials read by the run's first detached request. In n8n 2.x the
- * credential's `Authorization: =Bearer {{$credentials.apiToken}}` is an expression, evaluated in
+ * credential's `Authorization: =Bearer {{$credentials.apiToken.trim()}}` is an expression, evaluated in
  * an isolate the workflow holds only while it runs; after a Stop, n8n saves the execution and
  * then releases the isolate, and every authentication after that fails ("No bridge acquired for
  * this context"). A cancel sent on Stop must be authenticated before the release: with the
