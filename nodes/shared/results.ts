@@ -89,11 +89,12 @@ export function finishItems(
 		if (error.description) details.description = error.description;
 		if (result.requestId) details.requestId = result.requestId;
 		if (result.status) details.status = result.status;
-		// n8n sends an item to the error output only when its json holds nothing but error,
-		// message and details; for the regular output the fields stay at the top.
+		// n8n routes an item to the error output by its json alone only when that is `{ error }` or
+		// `{ error, message }` (1.x, and 2.x before 2.34.6/2.35.3/2.36); `{ error, details }` stays
+		// on the success output there. One `error` object routes on every line and keeps its fields.
 		const json: IDataObject =
 			ctx.getNode().onError === 'continueErrorOutput'
-				? { error: error.message, details }
+				? { error: { message: error.message, ...details } }
 				: { error: error.message, ...details };
 		return { json, pairedItem: { item: result.itemIndex } };
 	});

@@ -300,9 +300,16 @@ describe('what a second look found', () => {
 		expect(success).toHaveLength(1);
 		expect(success[0].json.videoUrl).toEqual(expect.any(String));
 		expect(errors).toHaveLength(1);
-		expect(errors[0].json).toMatchObject({
-			error: 'The RunComfy job failed: NSFW',
-			details: { requestId: expect.any(String), status: 'failed' },
+		// One `error` object: n8n 1.x routes `{ error }` to the error output, not `{ error, details }`.
+		// (n8n adds the input item's fields to an error item: `p` here.)
+		expect(errors[0].json).toEqual({
+			p: 'bad',
+			error: {
+				message: 'The RunComfy job failed: NSFW',
+				description: expect.stringContaining('Request ID: '),
+				requestId: expect.any(String),
+				status: 'failed',
+			},
 		});
 	});
 

@@ -28,7 +28,9 @@ export function jobsInEarlierRuns(ctx: IExecuteFunctions): number {
 				// A run that failed, or an output the node does not have, holds no items.
 			}
 			for (const item of earlier) {
-				const requestId = item.json?.requestId;
+				// At the top on success and Continue On Fail items, inside `error` on the error output.
+				const error = item.json?.error as IDataObject | undefined;
+				const requestId = item.json?.requestId ?? error?.requestId;
 				if (typeof requestId === 'string' && requestId) ids.add(requestId);
 			}
 		}

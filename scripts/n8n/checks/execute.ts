@@ -279,11 +279,13 @@ async function continueOnFail(suite: Suite, expect: Expect): Promise<void> {
 }
 
 /**
- * An error item's fields, in either shape the node gives: at the top (Continue On Fail) or under
- * `details` (the error output, where n8n routes only `{ error, details }` items).
+ * An error item's fields, in either shape the node gives: at the top (Continue On Fail) or inside
+ * one `error` object (the error output, where every n8n line routes an item that is `{ error }`).
  */
 function errorFields(json: Json | undefined): Json {
-	return { ...json, ...(json?.details ?? {}) };
+	return typeof json?.error === 'object' && json.error
+		? { ...json.error, error: json.error.message }
+		: { ...json };
 }
 
 /** Item 0 a video, item 1 a validation error, item 2 RunComfy's failure with its request id. */

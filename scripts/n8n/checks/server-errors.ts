@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 /**
  * Errors in a webhook-triggered server run: Continue On Fail (regular output) and "Continue (using
  * error output)" on the same three items, and a failed job without either, whose saved execution
@@ -48,37 +47,17 @@ async function continueOnFail(suite: ServerSuite, expect: Expect): Promise<void>
 	expect(regular.length === 3, `Continue: want 3 items, got ${regular.length}`);
 	expectThreeOutcomes(expect, regular, failedIds);
 
-	expectErrorOutput(suite, expect, execution, failedIds);
+	expectErrorOutput(expect, execution, failedIds);
 }
 
 /**
  * "Continue (using error output)": the video on the success output, both failures on the error
- * output. n8n 1.x routes an item there only when its json is `{ error }` or `{ error, message }`
- * (2.x also takes `details`), so on 1.x the node's `{ error, details }` items stay on the success
- * output; that is accepted as a known difference, with a note, until the node gives 1.x a shape
- * it routes.
+ * output, on every line (the node gives them as `{ error: { message, description, requestId,
+ * status } }`, which n8n 1.x routes too).
  */
-function expectErrorOutput(
-	suite: ServerSuite,
-	expect: Expect,
-	execution: Json,
-	failedIds: string[],
-) {
+function expectErrorOutput(expect: Expect, execution: Json, failedIds: string[]) {
 	const good = itemsOf(execution, 'Error Output', 0);
 	const bad = itemsOf(execution, 'Error Output', 1);
-	const routed = bad.length > 0;
-	if (!routed && !suite.install.line.routesErrorDetails && good.length === 3) {
-		const note =
-			'error output: failed items stay on the success output ({ error, details } is not routed by n8n 1.x)';
-		console.log(`      known difference on this line: ${note}`);
-		suite.runner.note(note);
-		expectThreeOutcomes(
-			expect,
-			good.map((item) => item.json ?? {}),
-			failedIds,
-		);
-		return;
-	}
 	expect(
 		good.length === 1 && good[0]?.json?.status === 'completed',
 		`Error Output, success branch: ${show(good.map((i) => i.json))}`,
