@@ -29,7 +29,7 @@ import {
 import { ensureN8n, type N8nInstall } from './install';
 import { Runner } from './runner';
 import { elapsed } from './time';
-import { N8N_LINES, type N8nLine } from './versions';
+import { selected, selectedLines, type N8nLine } from './versions';
 import { prepare, scriptJobs, VIDEO_BYTES } from './checks/cli';
 import { exampleChecks } from './checks/examples';
 import { executeChecks } from './checks/execute';
@@ -49,14 +49,6 @@ interface Context {
 	examplesEmulator: RunComfyEmulator;
 	/** user folders to remove after a passing run */
 	folders: string[];
-}
-
-function selected<T extends string>(variable: string, all: readonly T[]): T[] {
-	const wanted = process.env[variable]
-		?.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean);
-	return wanted ? all.filter((name) => wanted.includes(name)) : [...all];
 }
 
 function newEmulator(fetchImages = true): RunComfyEmulator {
@@ -151,10 +143,7 @@ async function runLine(
 
 async function main(): Promise<void> {
 	const t0 = Date.now();
-	const lines = selected(
-		'RUNCOMFY_N8N_VERSIONS',
-		N8N_LINES.map((line) => line.version),
-	).map((v) => N8N_LINES.find((line) => line.version === v) as N8nLine);
+	const lines = selectedLines();
 	const suites = selected('RUNCOMFY_N8N_SUITES', SUITES);
 	console.log(
 		`n8n integration test: the packed package in real n8n ${lines.map((l) => l.label).join(' and ')}`,

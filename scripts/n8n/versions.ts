@@ -56,3 +56,22 @@ export function lineOf(version: string): N8nLine {
 }
 
 export const N8N_LINES: N8nLine[] = N8N_VERSIONS.map(lineOf);
+
+/** The names in `all` that the comma-separated environment variable lists (all when it is unset). */
+export function selected<T extends string>(variable: string, all: readonly T[]): T[] {
+	// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals
+	const wanted = process.env[variable]
+		?.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+	return wanted ? all.filter((name) => wanted.includes(name)) : [...all];
+}
+
+/** The lines a run covers: every line, or those RUNCOMFY_N8N_VERSIONS=2.41.1,1.123.81 names. */
+export function selectedLines(): N8nLine[] {
+	const versions = selected(
+		'RUNCOMFY_N8N_VERSIONS',
+		N8N_LINES.map((line) => line.version),
+	);
+	return versions.map((v) => N8N_LINES.find((line) => line.version === v) as N8nLine);
+}

@@ -18,6 +18,7 @@ import {
 	type ServerSuite,
 } from '../checks/server';
 import { executionsRunBy, type Cluster, type Worker } from './cluster';
+import { queueLineOf } from './lines';
 
 const MiB = 1024 * 1024;
 
@@ -121,10 +122,20 @@ export async function fanOut(cluster: Cluster, expect: Expect, numbers: Numbers)
 	);
 }
 
-// ---- 2. three 200 MB videos in database mode ----------------------------------------------------
+// ---- 2. three large videos in the line's binary data mode ----------------------------------------
 
-export const BIG_BYTES = 200 * MiB;
 export const BIG_COUNT = 3;
+
+/**
+ * The size of a stored binary as n8n recorded it: database mode keeps `bytes` (2.x; 1.x keeps only
+ * the rounded `fileSize` text), the in-memory mode (1.x's `default`) keeps the file base64 in `data`.
+ */
+function storedBytes(binary: Json | undefined): number | undefined {
+	if (!binary) return undefined;
+	if (typeof binary.bytes === 'number') return binary.bytes;
+	if (!binary.id && typeof binary.data === 'string') return Buffer.byteLength(binary.data, 'base64');
+	return undefined;
+}
 
 /** The first bytes the emulator serves for a job's video. */
 async function servedHead(url: string, bytes = 32): Promise<Buffer> {
@@ -143,28 +154,44 @@ async function servedHead(url: string, bytes = 32): Promise<Buffer> {
 	return Buffer.concat(chunks).subarray(0, bytes);
 }
 
+/** What one large-download run is: the binary data mode the worker runs and the videos' size. */
+export interface BigRun {
+	/** whether the next node reads each video back whole and writes it to disk */
+	readBack: boolean;
+	mode: 'database' | 'default';
+	/** each video's size (the emulator adds the item's index: bigVideoBytes) */
+	bytes: number;
+}
+
+/** Starts a large-download run and answers its execution id; the emulator must serve `bytes`. */
+async function startBig(cluster: Cluster, outDir: string, readBack: boolean): Promise<string> {
+	const suite = suiteOf(cluster);
+	fs.mkdirSync(outDir, { recursive: true });
+	return await newExecution(
+		suite,
+		readBack ? 'rcQDownload01' : 'rcQDownOnly01',
+		async () =>
+			await callWebhook(suite, readBack ? 'rc-q-download' : 'rc-q-download-only', { dir: outDir }),
+	);
+}
+
 export async function bigDownloads(
 	cluster: Cluster,
 	outDir: string,
-	readBack: boolean,
+	run: BigRun,
 	expect: Expect,
 	numbers: Numbers,
 ): Promise<string> {
+	const { readBack, mode: binaryMode, bytes: bigBytes } = run;
 	const suite = suiteOf(cluster);
 	const workflow = readBack ? 'rcQDownload01' : 'rcQDownOnly01';
 	const jobsBefore = submitsTagged(cluster, 'q-big').length;
-	fs.mkdirSync(outDir, { recursive: true });
 	const baseline = cluster.workers.map((worker) => {
 		memory.resetPeak(worker.pid);
 		return memory.currentKiB(worker.pid);
 	});
 	const t0 = Date.now();
-	const id = await newExecution(
-		suite,
-		workflow,
-		async () =>
-			await callWebhook(suite, readBack ? 'rc-q-download' : 'rc-q-download-only', { dir: outDir }),
-	);
+	const id = await startBig(cluster, outDir, readBack);
 	const execution = await finishedExecution(suite, workflow, id, 600_000);
 	const took = elapsed(t0);
 	// The node's downloads, before this check fetches the files' first bytes itself.
@@ -183,14 +210,26 @@ export async function bigDownloads(
 	);
 	for (const item of items) {
 		const binary = item.binary?.data;
-		expect(
-			typeof binary?.id === 'string' && binary.id.startsWith('database'),
-			`binary.data.id is not a database id: ${show(binary && { ...binary, data: undefined })}`,
-		);
-		expect(
-			binary?.bytes === BIG_BYTES,
-			`binary.data.bytes ${show(binary?.bytes)}, want ${BIG_BYTES}`,
-		);
+		const served = cluster.emulator.jobs.get(String(item.json?.requestId))?.videoBytes;
+		const described = show(binary && { ...binary, data: binary.id ? binary.data : '…' });
+		if (binaryMode === 'database')
+			expect(
+				typeof binary?.id === 'string' && binary.id.startsWith('database'),
+				`binary.data.id is not a database id: ${described}`,
+			);
+		else
+			expect(
+				binary && !binary.id && typeof binary.data === 'string',
+				`binary.data is not held in the item (in memory): ${described}`,
+			);
+		// 1.x's database mode records no `bytes` (only a rounded `fileSize` text): there the files
+		// the next node wrote are compared instead.
+		const bytes = storedBytes(binary);
+		if (bytes !== undefined || !readBack)
+			expect(
+				bytes !== undefined && bytes === served,
+				`binary.data holds ${show(bytes)} bytes, the emulator served ${show(served)}`,
+			);
 	}
 	// The node after ours read each video back whole from n8n's store and wrote it to disk.
 	const written = itemsOf(execution, 'Write Files');
@@ -200,7 +239,10 @@ export async function bigDownloads(
 		const file = String(item.json?.fileName);
 		const job = cluster.emulator.jobs.get(String(item.json?.requestId));
 		const size = fs.existsSync(file) ? fs.statSync(file).size : -1;
-		expect(size === BIG_BYTES, `${file} has ${size} bytes, want ${BIG_BYTES}`);
+		expect(
+			job !== undefined && size === job.videoBytes,
+			`${file} has ${size} bytes, the emulator served ${show(job?.videoBytes)}`,
+		);
 		if (size > 0 && job) {
 			const head = Buffer.alloc(32);
 			const fd = fs.openSync(file, 'r');
@@ -226,9 +268,9 @@ export async function bigDownloads(
 	const other = cluster.workers
 		.filter((w) => w !== worker)
 		.map((w) => `${w.name} ${Math.round(memory.currentKiB(w.pid) / 1024)} MiB`);
-	const limit = 1.5 * (BIG_BYTES / MiB);
+	const limit = 1.5 * (bigBytes / MiB);
 	numbers(
-		`${worker.name} (pid ${worker.pid}) RSS ${Math.round(before / 1024)} → peak ${Math.round(peak / 1024)} MiB (+${Math.round(growth)} MiB = ${(growth / (BIG_BYTES / MiB)).toFixed(2)}× one video; sum of the videos ${BIG_COUNT * (BIG_BYTES / MiB)} MiB)${readBack ? `; ${sameHead}/${BIG_COUNT} files read back by the next node: size and first 32 bytes as served` : ''}; ${took}${other.length ? `; idle: ${other.join(', ')}` : ''}`,
+		`${BIG_COUNT} × ${bigBytes / MiB} MiB in ${binaryMode} mode; ${worker.name} (pid ${worker.pid}) RSS ${Math.round(before / 1024)} → peak ${Math.round(peak / 1024)} MiB (+${Math.round(growth)} MiB = ${(growth / (bigBytes / MiB)).toFixed(2)}× one video; sum of the videos ${BIG_COUNT * (bigBytes / MiB)} MiB)${readBack ? `; ${sameHead}/${BIG_COUNT} files read back by the next node: size and first 32 bytes as served` : ''}; ${took}${other.length ? `; idle: ${other.join(', ')}` : ''}`,
 	);
 	// What the node controls: one video on the wire at a time (the emulator's log of its streams).
 	const streams = nodeDownloads
@@ -246,25 +288,77 @@ export async function bigDownloads(
 	);
 	// n8n's database store holds each file whole; whether the worker's memory returns between files
 	// is n8n's and V8's: reported, and bounded only loosely (never more than the sum plus one video).
-	if (!readBack)
+	// In memory (1.x's default) n8n keeps every file in the item, base64, with copies for saving the
+	// execution: that cost is n8n's by design, reported only.
+	if (!readBack && binaryMode === 'database')
 		expect(
-			growth <= (BIG_COUNT + 1) * (BIG_BYTES / MiB),
+			growth <= (BIG_COUNT + 1) * (bigBytes / MiB),
 			`peak RSS grew by ${Math.round(growth)} MiB, more than all the videos together (${limit} MiB is the goal)`,
 		);
 
 	return id;
 }
 
-// ---- oversize refusal -----------------------------------------------------------------------------
+// ---- more than n8n 1.x can save, in memory ------------------------------------------------------
 
-export const HUGE_BYTES = 64 * MiB;
-
-export async function oversize(
+/**
+ * Three large videos in one execution in n8n 1.x's in-memory mode: the node delivers them, but n8n
+ * saves an execution's data as one `flatted` string, and V8 caps a string at 536 870 888
+ * characters (2^29 - 24): three 200 MiB videos are about 839 million characters of base64. What n8n
+ * does then is measured here (1.123.81: the worker logs `RangeError: Invalid string length` from
+ * `updateExistingExecution`, the main saves the execution as `crashed`); the node's part is checked:
+ * each job submitted once, each video downloaded once, each item completed in the worker's log.
+ */
+export async function tooBigToSave(
 	cluster: Cluster,
-	limitMiB: number,
+	outDir: string,
 	expect: Expect,
 	numbers: Numbers,
 ): Promise<void> {
+	const suite = suiteOf(cluster);
+	const jobsBefore = submitsTagged(cluster, 'q-big').length;
+	const t0 = Date.now();
+	const id = await startBig(cluster, outDir, false);
+	const execution = await finishedExecution(suite, 'rcQDownOnly01', id, 600_000);
+	const took = elapsed(t0);
+	const worker = workerOf(cluster, id);
+	const log = worker?.log() ?? '';
+	const jobs = submitsTagged(cluster, 'q-big').slice(jobsBefore);
+	const downloads = jobs.map(
+		(job) => cluster.emulator.requests.filter((r) => r.route === 'file' && r.requestId === job.id).length,
+	);
+	const completed = jobs.filter((job) =>
+		new RegExp(`RunComfy job ${job.id} \\(item \\d+\\): completed`).test(log),
+	).length;
+	const saveError = /There was a problem running hook "workflowExecuteAfter" RangeError: Invalid string length/.test(
+		log,
+	);
+	const total = jobs.reduce((sum, job) => sum + job.videoBytes, 0);
+	expect(worker, `no worker's log says it ran execution ${id}`);
+	expect(
+		['crashed', 'error'].includes(String(execution.status)),
+		`saved execution ${id} is ${show(execution.status)}: n8n 1.x saved ${Math.round(total / MiB)} MiB of videos in memory after all (the limit moved?)`,
+	);
+	expect(saveError, `the worker's log has no "Invalid string length" from saving the execution`);
+	expect(jobs.length === BIG_COUNT, `${jobs.length} jobs created, want ${BIG_COUNT}`);
+	expect(
+		downloads.every((n) => n === 1),
+		`downloads per video ${downloads.join(' / ')}, want 1 each`,
+	);
+	expect(completed === BIG_COUNT, `${completed}/${BIG_COUNT} items completed in the worker's log`);
+	numbers(
+		`${BIG_COUNT} videos, ${Math.round(total / MiB)} MiB together (about ${Math.round((total * 4) / 3 / 1e6)} million characters of base64); the node: ${jobs.length} jobs, downloads per video ${downloads.join(' / ')}, ${completed}/${BIG_COUNT} completed in ${worker?.name ?? '?'}'s log; n8n: ${saveError ? '"RangeError: Invalid string length" saving the execution (flatted), ' : ''}saved as ${show(execution.status)}; ${took}`,
+	);
+}
+
+// ---- oversize refusal -----------------------------------------------------------------------------
+
+/** n8n 1.123's word that it ignores the limit's variable (its schema refuses a string). */
+const LIMIT_IGNORED =
+	/Invalid value for N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE - Expected number, received string\. Falling back to default value/;
+
+export async function oversize(cluster: Cluster, expect: Expect, numbers: Numbers): Promise<void> {
+	const { limitMiB, envIgnored } = queueLineOf(cluster.install.line).oversize;
 	const suite = suiteOf(cluster);
 	const workflow = 'rcQOversize01';
 	const t0 = Date.now();
@@ -289,7 +383,13 @@ export async function oversize(
 		downloads === 1,
 		`the video was downloaded ${downloads} times (a refusal must not be retried)`,
 	);
-	numbers(`"${message.slice(0, 220)}"; ${downloads} download(s); ${elapsed(t0)}`);
+	const ignored = cluster.workers.some((worker) => LIMIT_IGNORED.test(worker.log()));
+	if (envIgnored)
+		expect(ignored, "the worker's log does not say n8n ignored N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE");
+	else expect(!ignored, 'n8n ignored N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE');
+	numbers(
+		`${envIgnored && ignored ? `n8n ignored the variable ("Invalid value for N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE - Expected number, received string. Falling back to default value."), the limit stays ${limitMiB} MiB; ` : ''}"${message.replace(/"[^"]*" \([^)]*\)/, '"….mp4" (…)').slice(0, 240)}"; ${downloads} download(s); ${elapsed(t0)}`,
+	);
 }
 
 // ---- 3. Stop of an execution running on a worker ------------------------------------------------
@@ -349,12 +449,18 @@ export async function stopOnWorker(
 
 // ---- 4. SIGKILL of a worker in the middle of a wait ---------------------------------------------
 
+/** How many times a worker's log says it started this execution. */
+function startsOf(worker: Worker, id: string): number {
+	return executionsRunBy(worker).filter((x) => x === id).length;
+}
+
 export async function killWorker(
 	cluster: Cluster,
 	expect: Expect,
 	numbers: Numbers,
 	notes: string[],
 ): Promise<Worker | undefined> {
+	const { rerunsStalledJobs } = queueLineOf(cluster.install.line);
 	const suite = suiteOf(cluster);
 	const workflow = 'rcQHold01';
 	const id = await newExecution(
@@ -366,49 +472,98 @@ export async function killWorker(
 	const worker = await waitFor(`a worker to log execution ${id}`, () => workerOf(cluster, id), {
 		timeoutMs: 30_000,
 	});
+	const survivors = cluster.workers.filter((w) => w !== worker);
 	const before = (await cluster.rest.execution(id)).status;
 	const t0 = Date.now();
 	await worker.kill();
 	console.log(
 		`      SIGKILL to ${worker.name} (pid ${worker.pid}) while execution ${id} waits on 4 jobs`,
 	);
-	// What n8n does next, as it happens: every status change with its time after the kill.
+	const at = () => `${Math.round((Date.now() - t0) / 1000)} s`;
+	// What n8n does next, as it happens: every status change with its time after the kill, and a
+	// surviving worker starting the same execution again (its log: "Worker started execution <id>").
 	const timeline: string[] = [`${before} at 0 s`];
 	let last = before;
+	let rerunBy: Worker | undefined;
 	const settled = await waitFor(
-		`execution ${id} to leave "${before}"`,
+		`execution ${id} to leave "${before}" or to be started again`,
 		async () => {
 			const status = String((await cluster.rest.execution(id)).status);
 			if (status !== last) {
-				timeline.push(`${status} at ${Math.round((Date.now() - t0) / 1000)} s`);
+				timeline.push(`${status} at ${at()}`);
 				last = status;
 			}
-			return ['crashed', 'error', 'success', 'canceled'].includes(status) ? status : undefined;
+			if (['crashed', 'error', 'success', 'canceled'].includes(status)) return status;
+			rerunBy = survivors.find((w) => startsOf(w, id) > 0);
+			if (rerunBy) {
+				timeline.push(`started again by ${rerunBy.name} at ${at()}`);
+				return 'rerun';
+			}
+			return undefined;
 		},
 		{ timeoutMs: 300_000, intervalMs: 2000, describe: () => timeline.join(' → ') },
 	).catch((error: Error) => `never: ${error.message}`);
-	// Whether anyone ran it again: more submits for the same items.
-	const submits = submitsTagged(cluster, 'q-kill');
-	const execution = await cluster.rest.execution(id);
 	const logged = jobs.filter((job) =>
 		new RegExp(`RunComfy job ${job.id} \\(item \\d+\\): submitted`).test(worker.log()),
 	).length;
+	let rerunJobs: Job[] = [];
+	let stopped = '';
+	if (settled === 'rerun') {
+		// The run again submits its 4 items again (new paid jobs); the editor's Stop ends it, and the
+		// node cancels the jobs of the run it is in.
+		rerunJobs = await waitFor(
+			'the run again to submit its 4 items',
+			() => {
+				const again = submitsTagged(cluster, 'q-kill').filter((job) => !jobs.includes(job));
+				return again.length >= 4 ? again : undefined;
+			},
+			{ timeoutMs: 120_000, intervalMs: 200 },
+		).catch(() => submitsTagged(cluster, 'q-kill').filter((job) => !jobs.includes(job)));
+		const tStop = Date.now();
+		await cluster.rest.stop(id);
+		const cancelled = await waitFor(
+			"the run again's jobs to be cancelled",
+			() => (rerunJobs.every((job) => job.status === 'cancelled') ? true : undefined),
+			{ timeoutMs: 60_000, describe: () => rerunJobs.map((job) => job.status).join(', ') },
+		).catch((error: Error) => error.message);
+		expect(cancelled === true, String(cancelled));
+		const final = await finishedExecution(suite, workflow, id, 60_000);
+		timeline.push(`Stop at ${Math.round((tStop - t0) / 1000)} s → ${final.status}`);
+		stopped = `; Stop after the run again: ${rerunJobs.filter((j) => j.status === 'cancelled').length}/${rerunJobs.length} of its jobs cancelled ${((Date.now() - tStop) / 1000).toFixed(1)} s after the call, saved ${final.status}`;
+		expect(final.status === 'canceled', `after Stop, execution ${id} is ${show(final.status)}`);
+	}
+	const submits = submitsTagged(cluster, 'q-kill');
+	const execution = await cluster.rest.execution(id);
 	const saved = JSON.stringify(execution.data ?? {});
 	const inSaved = jobs.filter((job) => saved.includes(job.id)).length;
 	const stillQueued = jobs.filter((job) => job.status === 'in_queue').length;
-	// n8n 2.41.1 (measured): Bull finds the job stalled once its lock (60 s) expires, fails it
-	// (maxStalledCount 0: never re-run), and the main saves the execution as `error`.
-	expect(
-		settled === 'error' || settled === 'crashed',
-		`execution ${id} ended as ${show(settled)} (${timeline.join(' → ')}), want error or crashed`,
-	);
-	expect(submits.length === 4, `${submits.length} submits for the killed run: it was run again`);
+	if (rerunsStalledJobs) {
+		// n8n 1.x (read in its sources, measured here): Bull's maxStalledCount stays 1, so once the
+		// dead worker's lock (60 s) has expired, the stall check moves the job back to the queue and
+		// a surviving worker runs the execution again from its start.
+		expect(
+			settled === 'rerun',
+			`execution ${id}: ${timeline.join(' → ')}; want it started again by a surviving worker (1.x: Bull maxStalledCount 1)`,
+		);
+		expect(
+			rerunJobs.length === 4 && submits.length === 8,
+			`${submits.length} submits (run again: ${rerunJobs.length}), want 4 + 4: each run submits each item once`,
+		);
+	} else {
+		// n8n 2.x (measured): Bull finds the job stalled once its lock (60 s) expires, fails it
+		// (maxStalledCount 0: never re-run), and the main saves the execution as `error`.
+		expect(
+			settled === 'error' || settled === 'crashed',
+			`execution ${id} ended as ${show(settled)} (${timeline.join(' → ')}), want error or crashed`,
+		);
+		expect(submits.length === 4, `${submits.length} submits for the killed run: it was run again`);
+	}
 	expect(logged === 4, `${logged}/4 request ids in the killed worker's log ("submitted" lines)`);
 	numbers(
-		`${timeline.join(' → ')}; not re-run (${submits.length} submits); request ids: ${logged}/4 in ${worker.name}'s log, ${inSaved}/4 in the saved execution; jobs left ${stillQueued}/4 in_queue at RunComfy (nobody cancels them)`,
+		`${timeline.join(' → ')}; ${settled === 'rerun' ? `run again from the start: ${submits.length} submits (4 + ${rerunJobs.length})` : `not re-run (${submits.length} submits)`}; request ids: ${logged}/4 in ${worker.name}'s log, ${inSaved}/4 in the saved execution; the first run's jobs left ${stillQueued}/4 in_queue at RunComfy (nobody cancels them)${stopped}`,
 	);
 	notes.push(
-		`SIGKILL: execution ${id} ${timeline.join(' → ')}; error ${show(execution.data?.resultData?.error?.message)}`,
+		`SIGKILL (n8n ${cluster.install.line.label}): execution ${id} ${timeline.join(' → ')}; error ${show(execution.data?.resultData?.error?.message)}`,
 	);
 	return worker;
 }
@@ -481,6 +636,6 @@ export async function finishPark(
 		.join(' ');
 	const jobs = job ? 1 : 0;
 	numbers(
-		`${PARK_JOB_MS / 1000} s job; ${meanwhile.length} other execution(s) ran while it was saved as waiting (${meanwhile.join(', ')}); Wait ran ${waits}×, Check Job ${checks}×; ${jobs} job; video ${binaries.map((b) => `${b.mimeType} ${b.bytes ?? b.fileSize} bytes`).join(', ')}; ${took} webhook → video; worker pickups ${ranOn}`,
+		`${PARK_JOB_MS / 1000} s job; ${meanwhile.length} other execution(s) ran while it was saved as waiting (${meanwhile.join(', ')}); Wait ran ${waits}×, Check Job ${checks}×; ${jobs} job; video ${binaries.map((b) => `${b.mimeType} ${typeof b.bytes === 'number' ? `${b.bytes} bytes` : b.fileSize}`).join(', ')}; ${took} webhook → video; worker pickups ${ranOn}`,
 	);
 }

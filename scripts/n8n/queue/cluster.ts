@@ -8,9 +8,11 @@
  *
  * Community packages on workers: `n8n worker` loads them itself (`needsCommunityPackages = true`
  * in commands/worker.js, then `initCommunityPackages()` when N8N_COMMUNITY_PACKAGES_ENABLED is
- * true, its default). N8N_COMMUNITY_PACKAGES is a different thing (2.x's instance-settings loader:
- * packages to install at start-up when managed by env) and is not needed when the package is on
- * disk in each user folder.
+ * true, its default). On 1.x (1.123) the same: worker.js sets `needsCommunityPackages = true`, and
+ * the community-packages module's `loadDir()` adds `~/.n8n/nodes/node_modules` to the folders
+ * n8n loads nodes from (unless N8N_COMMUNITY_PACKAGES_PREVENT_LOADING). N8N_COMMUNITY_PACKAGES is a
+ * different thing (2.x's instance-settings loader: packages to install at start-up when managed by
+ * env) and is not needed when the package is on disk in each user folder.
  */
 import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
@@ -34,6 +36,7 @@ import { tail } from '../runner';
 import { waitFor } from '../time';
 import { bareUserFolder } from '../checks/package-only';
 import type { Postgres, Service } from './infra';
+import { queueLineOf } from './lines';
 import { stopTracked, track, trackPid } from './infra';
 
 export interface Worker {
@@ -56,6 +59,8 @@ export interface Cluster {
 	mainFolder: string;
 	rest: RestSession;
 	workers: Worker[];
+	/** every user folder the cluster made (the main's and each worker's, stopped ones too) */
+	folders: string[];
 	workflows: Array<{ id: string; name: string; json: Json }>;
 	/** environment shared by every process (without the per-process ports) */
 	env: NodeJS.ProcessEnv;
@@ -81,8 +86,8 @@ export function queueEnv(
 		DB_POSTGRESDB_DATABASE: shared.postgres.database,
 		DB_POSTGRESDB_USER: shared.postgres.user,
 		DB_POSTGRESDB_PASSWORD: '',
-		// n8n's default in queue mode (BinaryDataConfig: queue → database), said explicitly.
-		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+		// The line's own default in queue mode, said explicitly (2.x database, 1.x in memory).
+		...queueLineOf(install.line).binaryEnv,
 		// manual runs go to the workers too, as in a production queue setup
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
@@ -112,6 +117,7 @@ export async function startCluster(opts: {
 	const { install, emulator, tmp } = opts;
 	const shared = { redis: opts.redis, postgres: opts.postgres, key: randomBytes(24).toString('hex') };
 	const mainFolder = await bareUserFolder(opts.tarball);
+	const folders = [mainFolder];
 	const env = queueEnv(install, mainFolder, shared, {
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 	});
@@ -132,6 +138,7 @@ export async function startCluster(opts: {
 
 	const startWorker = async (name: string, extra: NodeJS.ProcessEnv = {}): Promise<Worker> => {
 		const userFolder = await bareUserFolder(opts.tarball);
+		folders.push(userFolder);
 		const healthPort = await freePort();
 		const workerEnv = queueEnv(install, userFolder, shared, {
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
@@ -194,6 +201,7 @@ export async function startCluster(opts: {
 		mainFolder,
 		rest,
 		workers,
+		folders,
 		workflows,
 		env,
 		tmp,
