@@ -198,6 +198,30 @@ describe('Stop leaves no job orphaned', () => {
 		]);
 	});
 
+	test('a Stop between two tries of Retry On Fail cancels the jobs left for the next try', async () => {
+		t.emulator.onSubmit = (body) =>
+			body['600_prompt'] === 'fail' ? { outcome: 'failed', error: 'boom' } : { queueMs: 60_000 };
+		const lines: string[] = [];
+		let status: string | undefined;
+		await recordLogs(async () => {
+			const result = await t.run(t.generate({ prompt: '={{ $json.p }}' }), {
+				items: [{ p: 'fail' }, { p: 'held 1' }, { p: 'held 2' }],
+				settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 5000 },
+				// Try 1 has ended (item 0's job failed): the node has handed its jobs to the next try.
+				onStarted: (cancel) =>
+					void until(() => lines.some((line) => line.includes('left for Retry On Fail'))).then(
+						cancel,
+					),
+			});
+			status = result.run.status;
+		}, lines);
+		expect(status).toBe('canceled');
+		expect(t.submitted()).toHaveLength(3);
+		expect(await until(() => t.emulator.count('cancel') === 2)).toBe(true);
+		const held = [...t.emulator.jobs.values()].filter((job) => job.input['600_prompt'] !== 'fail');
+		expect(held.map((job) => job.status)).toEqual(['cancelled', 'cancelled']);
+	});
+
 	test('a Stop during a later node leaves alone the jobs this node already reported', async () => {
 		t.emulator.onSubmit = () => ({ queueMs: 60_000 });
 		const workflow = twoNodes();

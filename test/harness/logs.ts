@@ -1,9 +1,11 @@
 /** Records what the node logs through the logger n8n-core hands it, while `task` runs. */
 import { Container, Logger } from './core-deps';
 
-export async function recordLogs(task: () => Promise<void>): Promise<string[]> {
+export async function recordLogs(
+	task: () => Promise<void>,
+	lines: string[] = [],
+): Promise<string[]> {
 	const real = Container.get(Logger as never);
-	const lines: string[] = [];
 	const record = (message: string, metadata?: unknown) =>
 		void lines.push(`${message} ${JSON.stringify(metadata ?? {})}`);
 	const recorder = {

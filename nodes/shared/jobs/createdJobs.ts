@@ -6,13 +6,15 @@ import type { RunComfyClient } from '../transport';
  * The jobs this node run created, cancelled at RunComfy when the user stops the execution: those
  * known at the Stop, and those whose submit was still on the wire and answers after it. Once the
  * node has returned, a later Stop (during another node) leaves them alone: by then each was
- * delivered or reported.
+ * delivered or reported. Except the jobs left for Retry On Fail's next try: until that try takes
+ * them over, nothing else would cancel or report them, so a Stop between the tries still does.
  */
 export class CreatedJobs {
 	private readonly ids = new Set<string>();
 	private readonly cancels: Array<Promise<void>> = [];
 	private open = true;
 	private stopped = false;
+	private leftForRetry = new Set<string>();
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -34,19 +36,28 @@ export class CreatedJobs {
 	}
 
 	/**
-	 * The node is returning: nothing is cancelled after this. After a Stop it first waits for
-	 * the cancels already sent: n8n 2.x authenticates each request in an expression sandbox that
-	 * it releases once the node has returned, so the node must not return before they are out.
+	 * The node is returning: nothing is cancelled after this but `leftForRetry`, the unfinished
+	 * jobs a next try will reuse. After a Stop it first waits for the cancels already sent: n8n 2.x
+	 * authenticates each request in an expression sandbox that it releases once the node has
+	 * returned, so the node must not return before they are out.
 	 */
-	async close(): Promise<void> {
+	async close(leftForRetry: string[] = []): Promise<void> {
 		this.open = false;
+		if (!this.stopped) this.leftForRetry = new Set(leftForRetry);
 		await Promise.all(this.cancels);
 	}
 
+	/** The next try has taken the jobs left for it over: they are its own to cancel now. */
+	handOver(): void {
+		this.leftForRetry.clear();
+	}
+
 	private onStop(): void {
-		if (!this.open || this.stopped) return;
+		if (this.stopped) return;
+		const toCancel = this.open ? this.ids : this.leftForRetry;
+		if (toCancel.size === 0 && !this.open) return;
 		this.stopped = true;
-		for (const requestId of this.ids) this.cancel(requestId);
+		for (const requestId of toCancel) this.cancel(requestId);
 	}
 
 	private cancel(requestId: string): void {

@@ -7,6 +7,7 @@ import { CreatedJobs } from './createdJobs';
 import type { CompletionOptions } from './outcomes';
 import { abandonJobs, completeJobs } from './outcomes';
 import { RetryMemory } from './retryMemory';
+import { FAILED_STATUSES, SUCCESS_STATUSES } from './waitTypes';
 import { checkAgainAt } from './schedule';
 import { reportCost } from './spending';
 import type { Submitted } from './submission';
@@ -30,14 +31,33 @@ export async function withPaidJobs(
 	const memory = RetryMemory.open(ctx);
 	const created = new CreatedJobs(ctx, client);
 	const results = [...earlier];
+	let retryFollows = false;
+	let leftForRetry: string[] = [];
 	try {
 		results.push(...(await work({ memory, created })));
+		retryFollows = memory.settle(ctx, results);
+		if (retryFollows) leftForRetry = unfinishedJobs(results);
 	} finally {
-		await created.close();
+		await created.close(leftForRetry);
 	}
-	memory.settle(ctx, results);
+	if (retryFollows) memory.holdUntilNextTry(created);
+	if (leftForRetry.length > 0) {
+		ctx.logger.info(
+			`RunComfy: ${leftForRetry.length} unfinished job(s) left for Retry On Fail's next try (cancelled if the execution is stopped first): ${leftForRetry.join(', ')}`,
+		);
+	}
 	reportCost(ctx, results);
 	return finishItems(ctx, results);
+}
+
+/** The jobs of a try that have not ended: what Retry On Fail's next try will wait for. */
+function unfinishedJobs(results: ItemResult[]): string[] {
+	return results
+		.filter(
+			({ requestId, status = '' }) =>
+				requestId && !SUCCESS_STATUSES.has(status) && !FAILED_STATUSES.has(status),
+		)
+		.map(({ requestId }) => requestId!);
 }
 
 /**

@@ -20,6 +20,8 @@ interface Entry {
 	at: number;
 	tries: number;
 	jobs: Map<number, RememberedJob>;
+	/** The previous try's jobs, cancelled on a Stop until this try takes them over. */
+	heldBy?: { handOver: () => void };
 }
 
 const memory = new Map<string, Entry>();
@@ -44,7 +46,9 @@ export class RetryMemory {
 			return new RetryMemory(undefined, { at: now, tries: 1, jobs: new Map() }, 1);
 		}
 		const key = `${executionId}|${node.name}|${ctx.getWorkflowDataProxy(0).$runIndex}`;
-		const entry = memory.get(key) ?? { at: now, tries: 0, jobs: new Map() };
+		const entry: Entry = memory.get(key) ?? { at: now, tries: 0, jobs: new Map() };
+		entry.heldBy?.handOver();
+		entry.heldBy = undefined;
 		entry.tries++;
 		memory.set(key, entry);
 		const maxTries = Math.min(TRIES.max, Math.max(TRIES.min, node.maxTries || TRIES.default));
@@ -65,18 +69,27 @@ export class RetryMemory {
 	}
 
 	/**
-	 * After the try: forgotten once no retry can follow. n8n retries when the node throws or its
-	 * first output item carries an error.
+	 * After the try: forgotten once no retry can follow, else kept for it (answers true). n8n
+	 * retries when the node throws or its first output item carries an error.
 	 */
-	settle(ctx: IExecuteFunctions, results: Array<{ itemIndex: number; error?: unknown }>): void {
-		if (!this.key) return;
+	settle(ctx: IExecuteFunctions, results: Array<{ itemIndex: number; error?: unknown }>): boolean {
+		if (!this.key) return false;
 		const failed = results.filter((result) => result.error);
 		const first = results.reduce<(typeof results)[number] | undefined>(
 			(lowest, result) => (!lowest || result.itemIndex < lowest.itemIndex ? result : lowest),
 			undefined,
 		);
 		const retryFollows = failed.length > 0 && (!ctx.continueOnFail() || !!first?.error);
-		if (this.isLastTry || !retryFollows) memory.delete(this.key);
+		if (this.isLastTry || !retryFollows) {
+			memory.delete(this.key);
+			return false;
+		}
+		return true;
+	}
+
+	/** Until the next try opens, `jobs` keeps cancelling what it left for it on a Stop. */
+	holdUntilNextTry(jobs: { handOver: () => void }): void {
+		this.entry.heldBy = jobs;
 	}
 }
 
