@@ -224,20 +224,35 @@ describe('Stop leaves no job orphaned', () => {
 
 	test('a Stop during a later node leaves alone the jobs this node already reported', async () => {
 		t.emulator.onSubmit = () => ({ queueMs: 60_000 });
-		const workflow = twoNodes();
-		const result = await t.engine.execute(workflow, 'Wait', {
+		// The later node waits on a job from elsewhere, not on the one this execution reported.
+		const foreign = await t.run({ ...t.generate(), operation: 'submit' });
+		const foreignId = String(foreign.items[0].json.requestId);
+		const result = await t.engine.execute(twoNodes(`={{ "${foreignId}" }}`), 'Wait', {
 			credentials: t.credentials(),
 			onStarted: (cancel) => void until(() => t.emulator.count('result') >= 3).then(cancel),
 		});
 		expect(result.run.status).toBe('canceled');
-		const [job] = [...t.emulator.jobs.values()];
-		expect(job.cancelAttempts).toBe(0);
-		expect(job.status).toBe('in_queue');
+		expect([...t.emulator.jobs.values()].map((job) => [job.cancelAttempts, job.status])).toEqual([
+			[0, 'in_queue'],
+			[0, 'in_queue'],
+		]);
+	});
+
+	test('a Stop while Wait for Completion waits on a job of this execution cancels it', async () => {
+		// n8n 2.x saves a stopped execution without its run data: the job would be named nowhere.
+		t.emulator.onSubmit = () => ({ queueMs: 60_000 });
+		const result = await t.engine.execute(twoNodes('={{ $json.requestId }}'), 'Wait', {
+			credentials: t.credentials(),
+			onStarted: (cancel) => void until(() => t.emulator.count('result') >= 3).then(cancel),
+		});
+		expect(result.run.status).toBe('canceled');
+		expect(await until(() => t.emulator.count('cancel') === 1)).toBe(true);
+		expect([...t.emulator.jobs.values()].map((job) => job.status)).toEqual(['cancelled']);
 	});
 });
 
 /** Start → Generate (times out, leaves its job queued, Continue On Fail) → Wait for Completion. */
-function twoNodes(): Workflow {
+function twoNodes(waitFor: string): Workflow {
 	const credentials = { runComfyApi: { id: '1', name: 'RunComfy account' } };
 	const node = (
 		name: string,
@@ -276,7 +291,7 @@ function twoNodes(): Workflow {
 			),
 			node('Wait', 400, {
 				operation: 'waitForCompletion',
-				requestId: '={{ $json.requestId }}',
+				requestId: waitFor,
 				options: { pollInterval: 1 },
 			}),
 		],

@@ -1,42 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readModel } from '../catalog/models';
 import type { ItemResult } from '../results';
+import { jobsInEarlierRuns } from './earlierRuns';
 
 /** Guards against paying for more than the workflow's owner meant to, and says what was paid. */
 
 export const DEFAULT_MAX_JOBS = 500;
-
-/**
- * The jobs this node created in its earlier runs of this execution: in a loop (Loop Over Items)
- * n8n runs it once per batch, and the limit is per execution. Read from the execution's own run
- * data, so it holds on whichever worker resumes a parked execution.
- */
-export function jobsInEarlierRuns(ctx: IExecuteFunctions): number {
-	const proxy = ctx.getWorkflowDataProxy(0);
-	const items = proxy.$items as (node: string, output: number, run: number) => INodeExecutionData[];
-	const runs = Number(proxy.$runIndex) || 0;
-	const ids = new Set<string>();
-	for (let run = 0; run < runs; run++) {
-		// Output 1 is the error output ("Continue (using error output)"), whose items were paid too.
-		for (const output of [0, 1]) {
-			let earlier: INodeExecutionData[] = [];
-			try {
-				earlier = items(ctx.getNode().name, output, run) ?? [];
-			} catch {
-				// A run that failed, or an output the node does not have, holds no items.
-			}
-			for (const item of earlier) {
-				// At the top on success and Continue On Fail items, inside `error` on the error output.
-				const error = item.json?.error as IDataObject | undefined;
-				const requestId = item.json?.requestId ?? error?.requestId;
-				if (typeof requestId === 'string' && requestId) ids.add(requestId);
-			}
-		}
-	}
-	return ids.size;
-}
 
 /** Refuses, before any submit, a run that would bring the execution past Max Jobs per Execution. */
 export function refuseTooManyJobs(ctx: IExecuteFunctions, jobs: number, maxJobs: number): void {
