@@ -119,7 +119,7 @@ describe('the start frame from binary', () => {
 			const sent = (t.submitted()[0].body as Record<string, string>)['608_image'];
 			expect(sent).toBe(`data:image/png;base64,${TINY_PNG.toString('base64')}`);
 			expect((result.items[0].json.input as Record<string, string>)['608_image']).toMatch(
-				/^data:image\/png;base64,… \(\d+ KB from binary\)$/,
+				/^data:image\/png;base64,… \(\d+ (bytes|KB) from binary\)$/,
 			);
 		},
 	);

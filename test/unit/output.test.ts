@@ -1,4 +1,11 @@
-import { isUsableUrl, mediaOf, resultJson, urlsOf } from '../../nodes/shared/output/media';
+import {
+	isUsableUrl,
+	mediaOf,
+	resultJson,
+	shownInput,
+	sizeText,
+	urlsOf,
+} from '../../nodes/shared/output/media';
 
 describe('isUsableUrl', () => {
 	test.each(['https://cdn.example/v.mp4', 'http://127.0.0.1:8080/files/a.mp4'])('%s', (url) =>
@@ -81,5 +88,22 @@ test('resultJson names the URLs of each kind, the primary one always', () => {
 		videoUrl: null,
 		imageUrl: 'https://a/1.png',
 		imageUrls: ['https://a/1.png', 'https://a/2.png'],
+	});
+});
+
+test('sizeText: bytes under 1 KB, then KB, then MB', () => {
+	expect([70, 1024, 12_800, 3.4 * 1024 * 1024].map(sizeText)).toEqual([
+		'70 bytes',
+		'1 KB',
+		'13 KB',
+		'3.4 MB',
+	]);
+});
+
+test('shownInput shows a data: URI by its size, a small file not as 0 KB', () => {
+	const tiny = `data:image/png;base64,${Buffer.alloc(70).toString('base64')}`;
+	expect(shownInput({ image: tiny, prompt: 'x' })).toEqual({
+		image: 'data:image/png;base64,… (70 bytes from binary)',
+		prompt: 'x',
 	});
 });

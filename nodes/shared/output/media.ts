@@ -121,8 +121,21 @@ export function shownInput(input: IDataObject): IDataObject {
 	for (const [key, value] of Object.entries(input)) {
 		shown[key] =
 			typeof value === 'string' && value.startsWith('data:')
-				? `${value.slice(0, value.indexOf(','))},… (${Math.round((value.length * 3) / 4 / 1024)} KB from binary)`
+				? `${value.slice(0, value.indexOf(','))},… (${sizeText(base64Bytes(value.slice(value.indexOf(',') + 1)))} from binary)`
 				: value;
 	}
 	return shown;
+}
+
+/** How many bytes a base64 text holds. */
+function base64Bytes(text: string): number {
+	const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+	return Math.floor((text.length * 3) / 4) - padding;
+}
+
+/** Bytes as a user reads them: 70 bytes, 12 KB, 3.4 MB. */
+export function sizeText(bytes: number): string {
+	if (bytes < 1024) return `${Math.round(bytes)} bytes`;
+	if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
