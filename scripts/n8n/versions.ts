@@ -21,8 +21,6 @@ export interface N8nLine {
 	expressionEngine: string;
 	/** N8N_DEFAULT_BINARY_DATA_MODE when unset, from the line's BinaryDataConfig */
 	defaultBinaryMode: 'filesystem' | 'default';
-	/** whether "Continue (using error output)" routes `{ error, details }` items (1.x: only `{ error[, message] }`) */
-	routesErrorDetails: boolean;
 }
 
 export function lineOf(version: string): N8nLine {
@@ -38,7 +36,6 @@ export function lineOf(version: string): N8nLine {
 			// isolated-vm ships a prebuilt binary for Node 24, so 2.x runs its default engine.
 			expressionEngine: "vm (n8n's default, isolated-vm)",
 			defaultBinaryMode: 'filesystem',
-			routesErrorDetails: true,
 		};
 	}
 	return {
@@ -51,7 +48,6 @@ export function lineOf(version: string): N8nLine {
 		env: { N8N_EXPRESSION_ENGINE: 'legacy' },
 		expressionEngine: 'legacy (N8N_EXPRESSION_ENGINE=legacy)',
 		defaultBinaryMode: 'default',
-		routesErrorDetails: false,
 	};
 }
 
