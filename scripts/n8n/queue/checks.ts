@@ -133,7 +133,8 @@ export const BIG_COUNT = 3;
 function storedBytes(binary: Json | undefined): number | undefined {
 	if (!binary) return undefined;
 	if (typeof binary.bytes === 'number') return binary.bytes;
-	if (!binary.id && typeof binary.data === 'string') return Buffer.byteLength(binary.data, 'base64');
+	if (!binary.id && typeof binary.data === 'string')
+		return Buffer.byteLength(binary.data, 'base64');
 	return undefined;
 }
 
@@ -325,14 +326,16 @@ export async function tooBigToSave(
 	const log = worker?.log() ?? '';
 	const jobs = submitsTagged(cluster, 'q-big').slice(jobsBefore);
 	const downloads = jobs.map(
-		(job) => cluster.emulator.requests.filter((r) => r.route === 'file' && r.requestId === job.id).length,
+		(job) =>
+			cluster.emulator.requests.filter((r) => r.route === 'file' && r.requestId === job.id).length,
 	);
 	const completed = jobs.filter((job) =>
 		new RegExp(`RunComfy job ${job.id} \\(item \\d+\\): completed`).test(log),
 	).length;
-	const saveError = /There was a problem running hook "workflowExecuteAfter" RangeError: Invalid string length/.test(
-		log,
-	);
+	const saveError =
+		/There was a problem running hook "workflowExecuteAfter" RangeError: Invalid string length/.test(
+			log,
+		);
 	const total = jobs.reduce((sum, job) => sum + job.videoBytes, 0);
 	expect(worker, `no worker's log says it ran execution ${id}`);
 	expect(
@@ -385,7 +388,10 @@ export async function oversize(cluster: Cluster, expect: Expect, numbers: Number
 	);
 	const ignored = cluster.workers.some((worker) => LIMIT_IGNORED.test(worker.log()));
 	if (envIgnored)
-		expect(ignored, "the worker's log does not say n8n ignored N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE");
+		expect(
+			ignored,
+			"the worker's log does not say n8n ignored N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE",
+		);
 	else expect(!ignored, 'n8n ignored N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE');
 	numbers(
 		`${envIgnored && ignored ? `n8n ignored the variable ("Invalid value for N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE - Expected number, received string. Falling back to default value."), the limit stays ${limitMiB} MiB; ` : ''}"${message.replace(/"[^"]*" \([^)]*\)/, '"….mp4" (…)').slice(0, 240)}"; ${downloads} download(s); ${elapsed(t0)}`,

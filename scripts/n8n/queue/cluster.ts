@@ -115,7 +115,11 @@ export async function startCluster(opts: {
 	mainEnv?: NodeJS.ProcessEnv;
 }): Promise<Cluster> {
 	const { install, emulator, tmp } = opts;
-	const shared = { redis: opts.redis, postgres: opts.postgres, key: randomBytes(24).toString('hex') };
+	const shared = {
+		redis: opts.redis,
+		postgres: opts.postgres,
+		key: randomBytes(24).toString('hex'),
+	};
 	const mainFolder = await bareUserFolder(opts.tarball);
 	const folders = [mainFolder];
 	const env = queueEnv(install, mainFolder, shared, {

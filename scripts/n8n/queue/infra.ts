@@ -32,7 +32,11 @@ interface Tracked {
 }
 const tracked: Tracked[] = [];
 
-export function track(name: string, child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Tracked {
+export function track(
+	name: string,
+	child: ChildProcess,
+	signal: NodeJS.Signals = 'SIGTERM',
+): Tracked {
 	let done!: () => void;
 	const exited = new Promise<void>((resolve) => (done = resolve));
 	child.on('exit', () => done());
@@ -110,7 +114,9 @@ function which(command: string): string | undefined {
 export async function ensureRedis(): Promise<string> {
 	const found = which('redis-server');
 	if (found) return found;
-	console.log('First use: Redis is not installed; installing Debian\'s redis-server with apt-get ...');
+	console.log(
+		"First use: Redis is not installed; installing Debian's redis-server with apt-get ...",
+	);
 	const t0 = Date.now();
 	await run('apt-get', ['update']);
 	await run('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], {
@@ -152,7 +158,18 @@ export async function startRedis(dir: string): Promise<Service> {
 	fs.mkdirSync(dir, { recursive: true });
 	const child = spawn(
 		binary,
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+		],
 		{ stdio: ['ignore', 'pipe', 'pipe'], detached: true },
 	);
 	let output = '';
@@ -187,9 +204,13 @@ export async function ensurePostgres(): Promise<string> {
 		path.join(dir, 'package.json'),
 		JSON.stringify({ name: 'runcomfy-postgres-host', private: true }, null, 2) + '\n',
 	);
-	await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `${PG_PACKAGE}@${PG_VERSION}`], {
-		cwd: dir,
-	});
+	await run(
+		'npm',
+		['install', '--no-audit', '--no-fund', '--loglevel=error', `${PG_PACKAGE}@${PG_VERSION}`],
+		{
+			cwd: dir,
+		},
+	);
 	// The package ships its library symlinks as a list; this script creates them.
 	await run(process.execPath, ['scripts/hydrate-symlinks.js'], {
 		cwd: path.join(dir, 'node_modules', PG_PACKAGE),
@@ -203,7 +224,9 @@ export async function ensurePostgres(): Promise<string> {
 
 function ensurePgUser(): void {
 	if (spawnSync('id', ['-u', PG_USER]).status === 0) return;
-	console.log(`Creating the unprivileged system user ${PG_USER} (initdb and postgres refuse root) ...`);
+	console.log(
+		`Creating the unprivileged system user ${PG_USER} (initdb and postgres refuse root) ...`,
+	);
 	const made = spawnSync('useradd', ['-r', '-M', '-s', '/usr/sbin/nologin', PG_USER], {
 		encoding: 'utf8',
 	});
@@ -241,7 +264,21 @@ export async function startPostgres(dir: string): Promise<Postgres> {
 	const port = await freePort();
 	const child = spawn(
 		'runuser',
-		asUser([bin('postgres'), '-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', data, '-c', 'fsync=off', '-c', 'max_connections=200']),
+		asUser([
+			bin('postgres'),
+			'-D',
+			data,
+			'-p',
+			String(port),
+			'-h',
+			'127.0.0.1',
+			'-k',
+			data,
+			'-c',
+			'fsync=off',
+			'-c',
+			'max_connections=200',
+		]),
 		{ env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
 	);
 	let output = '';

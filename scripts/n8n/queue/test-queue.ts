@@ -72,7 +72,10 @@ interface Run {
 	times: string[];
 }
 
-type Body = (expect: Parameters<Parameters<Runner['check']>[2]>[0], numbers: Numbers) => Promise<void>;
+type Body = (
+	expect: Parameters<Parameters<Runner['check']>[2]>[0],
+	numbers: Numbers,
+) => Promise<void>;
 
 /** One line's cluster from scratch (its own Redis, Postgres and emulator), its checks, its stop. */
 async function runLine(line: N8nLine, run: Run, tmp: string): Promise<void> {
@@ -90,7 +93,11 @@ async function runLine(line: N8nLine, run: Run, tmp: string): Promise<void> {
 	const check = async (column: Column, name: string, body: Body): Promise<void> => {
 		if (!wanted(name)) return;
 		let text = '';
-		const ok = await runner.check(column, name, async (expect) => await body(expect, (t) => (text = t)));
+		const ok = await runner.check(
+			column,
+			name,
+			async (expect) => await body(expect, (t) => (text = t)),
+		);
 		if (text) console.log(`      ${text}`);
 		rows.push({ line: line.label, check: name, result: ok ? 'pass' : 'FAIL', numbers: text });
 	};
@@ -104,9 +111,12 @@ async function runLine(line: N8nLine, run: Run, tmp: string): Promise<void> {
 	emulator.onSubmit = (body) => {
 		const prompt = String(body['600_prompt'] ?? '');
 		if (prompt.startsWith('[q-fan]')) return { queueMs: 500, durationMs: 4000 };
-		if (prompt.startsWith('[q-big]')) return { queueMs: 200, durationMs: 1000, videoBytes: bigVideoBytes(big.bytes, prompt) };
-		if (prompt.startsWith('[q-huge]')) return { queueMs: 200, durationMs: 500, videoBytes: q.oversize.videoBytes };
-		if (prompt.startsWith('[q-stop]') || prompt.startsWith('[q-kill]')) return { queueMs: 30 * 60_000 };
+		if (prompt.startsWith('[q-big]'))
+			return { queueMs: 200, durationMs: 1000, videoBytes: bigVideoBytes(big.bytes, prompt) };
+		if (prompt.startsWith('[q-huge]'))
+			return { queueMs: 200, durationMs: 500, videoBytes: q.oversize.videoBytes };
+		if (prompt.startsWith('[q-stop]') || prompt.startsWith('[q-kill]'))
+			return { queueMs: 30 * 60_000 };
 		if (prompt.startsWith('[q-park]'))
 			return { queueMs: 5000, durationMs: PARK_JOB_MS - 5000, videoBytes: 1024 * 1024 };
 		return undefined;
@@ -121,42 +131,59 @@ async function runLine(line: N8nLine, run: Run, tmp: string): Promise<void> {
 		const tInfra = Date.now();
 		const redis = await startRedis(path.join(tmp, 'redis'));
 		const postgres = await startPostgres(path.join(tmp, 'postgres'));
-		console.log(`Redis on 127.0.0.1:${redis.port}, Postgres 17 on 127.0.0.1:${postgres.port} (${elapsed(tInfra)})`);
+		console.log(
+			`Redis on 127.0.0.1:${redis.port}, Postgres 17 on 127.0.0.1:${postgres.port} (${elapsed(tInfra)})`,
+		);
 		const tCluster = Date.now();
-		await check('server + Webhook', `main + ${WORKERS} workers start in queue mode (Redis, Postgres)`, async (expect, numbers) => {
-			cluster = await startCluster({
-				install,
-				emulator,
-				redis,
-				postgres,
-				tarball: run.tarball,
-				tmp,
-				workflowFiles: jsonFiles(path.join(WORKFLOWS_DIR, 'queue')),
-				workers: WORKERS,
-				concurrency: CONCURRENCY,
-				workerEnv: { N8N_RESTRICT_FILE_ACCESS_TO: outDir },
-				mainEnv: { N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1' },
-			});
-			for (const workflow of cluster.workflows) await cluster.rest.publish(workflow.id);
-			for (const worker of cluster.workers) {
-				expect(!/error.*n8n-nodes-runcomfy|Unrecognized node type/i.test(worker.log()), `${worker.name} log: ${worker.log().slice(-2000)}`);
-			}
-			numbers(
-				`n8n ${line.version}, binary data mode ${q.binaryModeLabel}, worker concurrency ${CONCURRENCY}, ${cluster.workflows.length} workflows published; ${elapsed(tCluster)}`,
-			);
-		});
+		await check(
+			'server + Webhook',
+			`main + ${WORKERS} workers start in queue mode (Redis, Postgres)`,
+			async (expect, numbers) => {
+				cluster = await startCluster({
+					install,
+					emulator,
+					redis,
+					postgres,
+					tarball: run.tarball,
+					tmp,
+					workflowFiles: jsonFiles(path.join(WORKFLOWS_DIR, 'queue')),
+					workers: WORKERS,
+					concurrency: CONCURRENCY,
+					workerEnv: { N8N_RESTRICT_FILE_ACCESS_TO: outDir },
+					mainEnv: { N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1' },
+				});
+				for (const workflow of cluster.workflows) await cluster.rest.publish(workflow.id);
+				for (const worker of cluster.workers) {
+					expect(
+						!/error.*n8n-nodes-runcomfy|Unrecognized node type/i.test(worker.log()),
+						`${worker.name} log: ${worker.log().slice(-2000)}`,
+					);
+				}
+				numbers(
+					`n8n ${line.version}, binary data mode ${q.binaryModeLabel}, worker concurrency ${CONCURRENCY}, ${cluster.workflows.length} workflows published; ${elapsed(tCluster)}`,
+				);
+			},
+		);
 		const c = cluster;
 		if (!c) throw new Error('the cluster did not start');
 
-		await check('server + Webhook', `${FAN_RUNS} webhook runs × ${FAN_ITEMS} items (Generate Video)`, async (expect, numbers) => await fanOut(c, expect, numbers));
+		await check(
+			'server + Webhook',
+			`${FAN_RUNS} webhook runs × ${FAN_ITEMS} items (Generate Video)`,
+			async (expect, numbers) => await fanOut(c, expect, numbers),
+		);
 
 		// Park and check first: while it is parked, the next checks run on the workers.
 		let park: { id: string; t0: number } | undefined;
 		const parkStart = Date.now();
-		await check('server + Webhook', 'park and check: saved as waiting while the job runs', async (expect, numbers) => {
-			park = await startPark(c, expect);
-			numbers(`execution ${park.id}, checked ${elapsed(parkStart)} after the webhook`);
-		});
+		await check(
+			'server + Webhook',
+			'park and check: saved as waiting while the job runs',
+			async (expect, numbers) => {
+				park = await startPark(c, expect);
+				numbers(`execution ${park.id}, checked ${elapsed(parkStart)} after the webhook`);
+			},
+		);
 		const meanwhile: string[] = [];
 		const parkedStill = async (id: string) => {
 			if (!park) return;
@@ -164,41 +191,78 @@ async function runLine(line: N8nLine, run: Run, tmp: string): Promise<void> {
 			if (status === 'waiting') meanwhile.push(id);
 		};
 
-		await check('binary download', `Download Video: 3 × ${q.bigBytes / MiB} MiB in ${q.binaryMode} mode, the worker's peak RSS`, async (expect, numbers) => {
-			big.bytes = q.bigBytes;
-			const id = await bigDownloads(c, outDir, { readBack: false, mode: q.binaryMode, bytes: big.bytes }, expect, numbers);
-			await parkedStill(id);
-		});
-		await check('binary download', `the same, read back whole by the next node (Read/Write Files from Disk)`, async (expect, numbers) => {
-			big.bytes = q.bigBytes;
-			const id = await bigDownloads(c, outDir, { readBack: true, mode: q.binaryMode, bytes: big.bytes }, expect, numbers);
-			await parkedStill(id);
-		});
+		await check(
+			'binary download',
+			`Download Video: 3 × ${q.bigBytes / MiB} MiB in ${q.binaryMode} mode, the worker's peak RSS`,
+			async (expect, numbers) => {
+				big.bytes = q.bigBytes;
+				const id = await bigDownloads(
+					c,
+					outDir,
+					{ readBack: false, mode: q.binaryMode, bytes: big.bytes },
+					expect,
+					numbers,
+				);
+				await parkedStill(id);
+			},
+		);
+		await check(
+			'binary download',
+			`the same, read back whole by the next node (Read/Write Files from Disk)`,
+			async (expect, numbers) => {
+				big.bytes = q.bigBytes;
+				const id = await bigDownloads(
+					c,
+					outDir,
+					{ readBack: true, mode: q.binaryMode, bytes: big.bytes },
+					expect,
+					numbers,
+				);
+				await parkedStill(id);
+			},
+		);
 		const limitBytes = q.inMemoryLimitBytes;
 		if (limitBytes)
-			await check('binary download', `3 × ${limitBytes / MiB} MiB in one execution in memory: more than n8n ${line.label} can save`, async (expect, numbers) => {
-				big.bytes = limitBytes;
-				await tooBigToSave(c, outDir, expect, numbers);
-			});
-		await check('server + Stop', 'Stop (sent to the main) of an execution running on a worker', async (expect, numbers) => {
-			await stopOnWorker(c, expect, numbers);
-			await parkedStill('stop');
-		});
+			await check(
+				'binary download',
+				`3 × ${limitBytes / MiB} MiB in one execution in memory: more than n8n ${line.label} can save`,
+				async (expect, numbers) => {
+					big.bytes = limitBytes;
+					await tooBigToSave(c, outDir, expect, numbers);
+				},
+			);
+		await check(
+			'server + Stop',
+			'Stop (sent to the main) of an execution running on a worker',
+			async (expect, numbers) => {
+				await stopOnWorker(c, expect, numbers);
+				await parkedStill('stop');
+			},
+		);
 		if (park) {
 			const parked = park;
-			await check('server + Webhook', `park and check: resumed, the video arrives (${PARK_JOB_MS / 1000} s job)`, async (expect, numbers) => await finishPark(c, parked, meanwhile, expect, numbers));
+			await check(
+				'server + Webhook',
+				`park and check: resumed, the video arrives (${PARK_JOB_MS / 1000} s job)`,
+				async (expect, numbers) => await finishPark(c, parked, meanwhile, expect, numbers),
+			);
 		}
 
 		let killed: Worker | undefined;
-		await check('server + Webhook', 'SIGKILL of a worker in the middle of a wait', async (expect, numbers) => {
-			killed = await killWorker(c, expect, numbers, run.notes);
-		});
+		await check(
+			'server + Webhook',
+			'SIGKILL of a worker in the middle of a wait',
+			async (expect, numbers) => {
+				killed = await killWorker(c, expect, numbers, run.notes);
+			},
+		);
 		// From here on one worker at a time, restarted in database mode: 1.x has the mode, off unless
 		// N8N_AVAILABLE_BINARY_DATA_MODES lists it (lines.ts), turned on for that worker.
 		const optIn = q.binaryMode === 'database' ? '' : ' (database mode turned on for this worker)';
 		let next = c.workers.length + 1;
 		const restartWorker = async (extra: NodeJS.ProcessEnv): Promise<void> => {
-			for (const worker of c.workers) if (worker !== killed && !worker.exited()) await worker.stop();
+			for (const worker of c.workers)
+				if (worker !== killed && !worker.exited()) await worker.stop();
 			c.workers = [await c.startWorker(`worker-${next++}`, { ...q.databaseEnv, ...extra })];
 		};
 		// 1.x: the large videos its in-memory mode cannot save, in the database mode it has.
@@ -207,12 +271,20 @@ async function runLine(line: N8nLine, run: Run, tmp: string): Promise<void> {
 			await check('binary download', dbName, async (expect, numbers) => {
 				await restartWorker({});
 				big.bytes = BIG_BYTES;
-				await bigDownloads(c, outDir, { readBack: true, mode: 'database', bytes: big.bytes }, expect, numbers);
+				await bigDownloads(
+					c,
+					outDir,
+					{ readBack: true, mode: 'database', bytes: big.bytes },
+					expect,
+					numbers,
+				);
 			});
 		// The oversize refusal: a worker in database mode asked for a small limit (1.x ignores it and
 		// keeps 512 MiB: lines.ts).
 		const over = q.oversize;
-		const asked = Object.entries(over.env).map(([key, value]) => `${key}=${value}`).join(' ');
+		const asked = Object.entries(over.env)
+			.map(([key, value]) => `${key}=${value}`)
+			.join(' ');
 		const oversizeName = over.envIgnored
 			? `a ${over.videoBytes / MiB} MiB video over the database mode's ${over.limitMiB} MiB (${asked} ignored by n8n ${line.label})${optIn}`
 			: `a ${over.videoBytes / MiB} MiB video over ${asked}${optIn}`;
@@ -224,12 +296,21 @@ async function runLine(line: N8nLine, run: Run, tmp: string): Promise<void> {
 	} catch (error) {
 		// A failure outside a check (Redis, Postgres, the emulator): one failed check for the line.
 		const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-		await runner.check('server + Webhook', `n8n ${line.label}: the queue test ran to its end`, (expect) =>
-			expect(false, message),
+		await runner.check(
+			'server + Webhook',
+			`n8n ${line.label}: the queue test ran to its end`,
+			(expect) => expect(false, message),
 		);
-		rows.push({ line: line.label, check: 'the queue test ran to its end', result: 'FAIL', numbers: message.split('\n')[0] });
+		rows.push({
+			line: line.label,
+			check: 'the queue test ran to its end',
+			result: 'FAIL',
+			numbers: message.split('\n')[0],
+		});
 	} finally {
-		await stopCluster(cluster).catch((error: Error) => console.log(`stopping n8n: ${error.message}`));
+		await stopCluster(cluster).catch((error: Error) =>
+			console.log(`stopping n8n: ${error.message}`),
+		);
 		await stopAll();
 		await emulator.stop();
 		const clusterFolders = cluster?.folders ?? [];
@@ -264,16 +345,21 @@ async function main(): Promise<void> {
 	};
 	for (const line of lines) await runLine(line, run, path.join(tmp, line.version));
 	const { runner, rows } = run;
-	if (run.kept.length === 0 && !process.env.KEEP_N8N_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+	if (run.kept.length === 0 && !process.env.KEEP_N8N_TMP)
+		fs.rmSync(tmp, { recursive: true, force: true });
 	else console.log(`\nKept for inspection: ${run.kept.join('; ') || tmp}`);
 
 	console.log('\n| n8n | check | result | numbers |\n|---|---|---|---|');
 	for (const row of rows)
-		console.log(`| ${row.line} | ${row.check} | ${row.result} | ${row.numbers.replace(/\|/g, '/')} |`);
+		console.log(
+			`| ${row.line} | ${row.check} | ${row.result} | ${row.numbers.replace(/\|/g, '/')} |`,
+		);
 	console.log(`\nTime per line: ${run.times.join('; ')}`);
 	for (const note of run.notes) console.log(`\n${note}`);
 	const failed = runner.failed;
-	console.log(`\nn8n queue: ${runner.outcomes.length - failed} passed, ${failed} failed (${elapsed(t0)})`);
+	console.log(
+		`\nn8n queue: ${runner.outcomes.length - failed} passed, ${failed} failed (${elapsed(t0)})`,
+	);
 	process.exitCode = failed === 0 ? 0 : 1;
 }
 
