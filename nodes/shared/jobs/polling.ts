@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { sleep } from '../sleep';
+import { mediaOf } from '../output/media';
 
 import {
 	backoffDelay,
@@ -208,7 +209,12 @@ class Waiter {
 		if (status !== job.status || answer.queue_position !== job.queuePosition) {
 			const position =
 				typeof answer.queue_position === 'number' ? ` at position ${answer.queue_position}` : '';
-			this.log(job, `${status || 'no status'}${position}`);
+			// The files too: if the run is stopped now, n8n 2.x saves none of its output.
+			const files = SUCCESS_STATUSES.has(status) ? mediaOf(answer.output).map((f) => f.url) : [];
+			this.log(
+				job,
+				`${status || 'no status'}${position}${files.length ? `: ${files.join(' ')}` : ''}`,
+			);
 		}
 		recordLook(job, this.times, status, answer.queue_position, now);
 		const waitedMs = this.waited(job);
