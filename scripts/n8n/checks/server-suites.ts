@@ -14,6 +14,7 @@ import { loopCheck } from './server-loop';
 import { retryCheck } from './server-retry';
 import { errorChecks } from './server-errors';
 import { stopChecks } from './server-stop';
+import { stopLaterChecks } from './server-stop-later';
 import { startServerSuite, stopServerSuite, type ServerSuite } from './server';
 
 export interface ServerContext {
@@ -50,6 +51,7 @@ export async function serverSuites(ctx: ServerContext): Promise<void> {
 		await editorChecks(suite);
 		await formCheck(suite);
 		await stopChecks(suite);
+		await stopLaterChecks(suite);
 		await errorChecks(suite);
 		await retryCheck(suite);
 		await loopCheck(suite);
