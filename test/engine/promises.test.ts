@@ -238,6 +238,21 @@ describe('Stop leaves no job orphaned', () => {
 		]);
 	});
 
+	test('a Stop during Wait for Completion leaves alone a job this execution only looked up', async () => {
+		t.emulator.onSubmit = () => ({ queueMs: 60_000 });
+		const foreign = await t.run({ ...t.generate(), operation: 'submit' });
+		const foreignId = String(foreign.items[0].json.requestId);
+		// Get Status outputs the request id too; the job is still not this execution's.
+		const lookUp = { operation: 'getStatus', requestId: `={{ "${foreignId}" }}` };
+		const result = await t.engine.execute(twoNodes('={{ $json.requestId }}', lookUp), 'Wait', {
+			credentials: t.credentials(),
+			onStarted: (cancel) => void until(() => t.emulator.count('result') >= 2).then(cancel),
+		});
+		expect(result.run.status).toBe('canceled');
+		expect(t.emulator.count('cancel')).toBe(0);
+		expect(t.emulator.statusOf(foreignId)).toBe('in_queue');
+	});
+
 	test('a Stop while Wait for Completion waits on a job of this execution cancels it', async () => {
 		// n8n 2.x saves a stopped execution without its run data: the job would be named nowhere.
 		t.emulator.onSubmit = () => ({ queueMs: 60_000 });
@@ -252,7 +267,12 @@ describe('Stop leaves no job orphaned', () => {
 });
 
 /** Start → Generate (times out, leaves its job queued, Continue On Fail) → Wait for Completion. */
-function twoNodes(waitFor: string): Workflow {
+function twoNodes(
+	waitFor: string,
+	first: INode['parameters'] = {
+		...t.generate({ options: { timeout: 1, cancelOnTimeout: false } }),
+	} as INode['parameters'],
+): Workflow {
 	const credentials = { runComfyApi: { id: '1', name: 'RunComfy account' } };
 	const node = (
 		name: string,
@@ -281,14 +301,7 @@ function twoNodes(waitFor: string): Workflow {
 				position: [0, 0],
 				parameters: { items: '[{}]', binary: '[]' },
 			},
-			node(
-				'Generate',
-				200,
-				{
-					...t.generate({ options: { timeout: 1, cancelOnTimeout: false } }),
-				} as INode['parameters'],
-				{ onError: 'continueRegularOutput' },
-			),
+			node('Generate', 200, first, { onError: 'continueRegularOutput' }),
 			node('Wait', 400, {
 				operation: 'waitForCompletion',
 				requestId: waitFor,

@@ -7,10 +7,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 type ItemsOf = (node: string, output: number, run: number) => INodeExecutionData[] | undefined;
 
-/** The request id an output item names: at the top, or inside `error` on the error output. */
+/**
+ * The request id an output item names: inside `error` on the error output (n8n adds the input
+ * item's fields there, a `requestId` among them maybe), else at the top.
+ */
 function requestIdOf(item: INodeExecutionData): string | undefined {
-	const error = item.json?.error as IDataObject | undefined;
-	const requestId = item.json?.requestId ?? error?.requestId;
+	const error = item.json?.error;
+	const requestId =
+		error && typeof error === 'object' ? (error as IDataObject).requestId : item.json?.requestId;
 	return typeof requestId === 'string' && requestId ? requestId : undefined;
 }
 
@@ -31,43 +35,17 @@ function dataProxy(ctx: IExecuteFunctions): { items: ItemsOf; runIndex: number }
 /** The jobs this node created in its earlier runs of this execution (a loop runs it per batch). */
 export function jobsInEarlierRuns(ctx: IExecuteFunctions): number {
 	const { items, runIndex } = dataProxy(ctx);
+	// Read once: n8n copies the whole node on every getNode().
+	const node = ctx.getNode().name;
 	const ids = new Set<string>();
 	for (let run = 0; run < runIndex; run++) {
 		// Output 1 is the error output ("Continue (using error output)"), whose items were paid too.
 		for (const output of [0, 1]) {
-			for (const item of outputOf(items, ctx.getNode().name, output, run)) {
+			for (const item of outputOf(items, node, output, run)) {
 				const requestId = requestIdOf(item);
 				if (requestId) ids.add(requestId);
 			}
 		}
 	}
 	return ids.size;
-}
-
-/** The most runs of one node read; a loop longer than that is not a batch of jobs. */
-const MAX_RUNS = 10_000;
-
-/**
- * The jobs that RunComfy nodes earlier in this workflow created in this execution (Submit Job's
- * items, a timed-out Generate's): those a Wait for Completion further on may cancel when the
- * execution is stopped while it waits on them. Jobs from elsewhere (another execution, a sheet of
- * request ids) are never cancelled.
- */
-export function jobsSubmittedInThisExecution(ctx: IExecuteFunctions): Set<string> {
-	const ids = new Set<string>();
-	if (typeof ctx.getParentNodes !== 'function') return ids;
-	const { items } = dataProxy(ctx);
-	const ownPackage = ctx.getNode().type.replace(/\.[^.]+$/, '');
-	for (const parent of ctx.getParentNodes(ctx.getNode().name)) {
-		if (!parent.type.startsWith(`${ownPackage}.`)) continue;
-		for (let run = 0; run < MAX_RUNS; run++) {
-			const output = outputOf(items, parent.name, 0, run);
-			if (output.length === 0 && run > 0) break;
-			for (const item of output) {
-				const requestId = requestIdOf(item);
-				if (requestId) ids.add(requestId);
-			}
-		}
-	}
-	return ids;
 }

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { JobAnswer, RunComfyClient } from '../transport';
 import { RunComfyError } from '../transport';
 import type { CreatedJobs } from './createdJobs';
+import { recordCreatedJob } from './executionJobs';
 import { mapWithConcurrency } from '../pool';
 import type { ItemResult } from '../results';
 import { failure } from '../results';
@@ -122,6 +123,7 @@ async function submitOne(run: Run, itemIndex: number, input: IDataObject, print:
 		}
 		memory.remember(itemIndex, { requestId, fingerprint: print, volatile });
 		run.created.add(requestId);
+		recordCreatedJob(ctx, requestId);
 		ctx.logger.info(`RunComfy job ${requestId} (item ${itemIndex}): submitted`);
 		run.submitted.push(job(itemIndex, requestId, answer, input, false));
 	} catch (caught) {

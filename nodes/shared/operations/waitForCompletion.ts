@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { CreatedJobs } from '../jobs/createdJobs';
-import { jobsSubmittedInThisExecution } from '../jobs/earlierRuns';
+import { jobsCreatedInThisExecution } from '../jobs/executionJobs';
 import { completeJobs } from '../jobs/outcomes';
 import type { TrackedJob } from '../jobs/polling';
 import type { NodeProfile } from './lookUps';
@@ -28,11 +28,11 @@ export async function waitForCompletion(
 	if (jobs.length > 0) {
 		const client = await RunComfyClient.create(ctx);
 		// These jobs were created elsewhere: another item's failure leaves them running. A Stop
-		// cancels those a RunComfy node earlier in this execution created (n8n 2.x does not save a
+		// cancels those a RunComfy node submitted earlier in this execution (n8n 2.x does not save a
 		// stopped execution's run data, so nothing would name them); jobs from elsewhere run on.
 		const completion = { ...options, openJobs: 'leave' as const, delivers };
 		const stopCancels = new CreatedJobs(ctx, client);
-		const ours = jobsSubmittedInThisExecution(ctx);
+		const ours = jobsCreatedInThisExecution(ctx);
 		for (const job of jobs) if (ours.has(job.requestId)) stopCancels.add(job.requestId);
 		try {
 			results.push(...(await completeJobs(ctx, client, dedupe(jobs), completion)));
