@@ -222,6 +222,32 @@ describe('Stop leaves no job orphaned', () => {
 		expect(held.map((job) => job.status)).toEqual(['cancelled', 'cancelled']);
 	});
 
+	test('the last try of Retry On Fail failing before it takes the jobs over cancels them', async () => {
+		t.emulator.onSubmit = (body) =>
+			body['600_prompt'] === 'fail' ? { outcome: 'failed', error: 'boom' } : { queueMs: 60_000 };
+		// The balance can be read once: the second try fails at Check Balance First, before its memory.
+		let reads = 0;
+		t.emulator.addFault({
+			route: 'balance',
+			status: 403,
+			body: { error_code: 403001, error_message: 'Permission denied' },
+			times: Infinity,
+			match: () => ++reads > 1,
+		});
+		const result = await t.run(
+			t.generate({ prompt: '={{ $json.p }}', options: { checkBalance: true } }),
+			{
+				items: [{ p: 'fail' }, { p: 'held' }],
+				credentials: { ...t.credentials(), accountApiUrl: t.emulator.baseUrl },
+				settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+			},
+		);
+		expect(result.error?.message).toMatch(/Could not read the RunComfy balance/);
+		expect(t.submitted()).toHaveLength(2);
+		const held = [...t.emulator.jobs.values()].find((job) => job.input['600_prompt'] === 'held')!;
+		expect(held.status).toBe('cancelled');
+	});
+
 	test('a Stop during a later node leaves alone the jobs this node already reported', async () => {
 		t.emulator.onSubmit = () => ({ queueMs: 60_000 });
 		// The later node waits on a job from elsewhere, not on the one this execution reported.

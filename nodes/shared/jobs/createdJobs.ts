@@ -52,6 +52,17 @@ export class CreatedJobs {
 		this.leftForRetry.clear();
 	}
 
+	/** The next try failed before it could take them over, and it was the last: cancel them. */
+	async cancelLeftForRetry(): Promise<void> {
+		const ids = [...this.leftForRetry];
+		this.leftForRetry.clear();
+		this.ctx.logger.warn(
+			`RunComfy: the last try of Retry On Fail failed before it took over ${ids.length} unfinished job(s); cancelling them: ${ids.join(', ')}`,
+		);
+		for (const requestId of ids) this.cancel(requestId);
+		await Promise.all(this.cancels);
+	}
+
 	private onStop(): void {
 		if (this.stopped) return;
 		const toCancel = this.open ? this.ids : this.leftForRetry;

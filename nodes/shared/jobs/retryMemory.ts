@@ -21,10 +21,18 @@ interface Entry {
 	tries: number;
 	jobs: Map<number, RememberedJob>;
 	/** The previous try's jobs, cancelled on a Stop until this try takes them over. */
-	heldBy?: { handOver: () => void };
+	heldBy?: HeldJobs;
+}
+
+/** Jobs a try left for the next one: handed over when it opens, or cancelled if it never does. */
+export interface HeldJobs {
+	handOver: () => void;
+	cancelLeftForRetry: () => Promise<void>;
 }
 
 const memory = new Map<string, Entry>();
+/** The tries (n8n gives each its own context) that opened their memory. */
+const openedTries = new WeakSet<IExecuteFunctions>();
 const REMEMBER_MS = 24 * 60 * 60 * 1000;
 /** n8n's own bounds for Max Tries. */
 const TRIES = { default: 3, min: 2, max: 5 };
@@ -42,17 +50,35 @@ export class RetryMemory {
 		for (const [key, entry] of memory) if (now - entry.at > REMEMBER_MS) memory.delete(key);
 		const node = ctx.getNode();
 		const executionId = ctx.getExecutionId();
+		openedTries.add(ctx);
 		if (!node.retryOnFail || !executionId) {
 			return new RetryMemory(undefined, { at: now, tries: 1, jobs: new Map() }, 1);
 		}
-		const key = `${executionId}|${node.name}|${ctx.getWorkflowDataProxy(0).$runIndex}`;
+		const key = keyOf(ctx, executionId, node.name);
 		const entry: Entry = memory.get(key) ?? { at: now, tries: 0, jobs: new Map() };
 		entry.heldBy?.handOver();
 		entry.heldBy = undefined;
 		entry.tries++;
 		memory.set(key, entry);
-		const maxTries = Math.min(TRIES.max, Math.max(TRIES.min, node.maxTries || TRIES.default));
-		return new RetryMemory(key, entry, maxTries);
+		return new RetryMemory(key, entry, maxTriesOf(node));
+	}
+
+	/**
+	 * A try that failed before it opened its memory (an input it could not read, a spending guard)
+	 * took nothing over. On the last try nobody else will: the jobs left for it are cancelled.
+	 */
+	static async settleUntaken(ctx: IExecuteFunctions): Promise<void> {
+		const node = ctx.getNode();
+		const executionId = ctx.getExecutionId();
+		if (openedTries.has(ctx) || !node.retryOnFail || !executionId) return;
+		const key = keyOf(ctx, executionId, node.name);
+		const entry = memory.get(key);
+		if (!entry?.heldBy) return;
+		// This try counts, though it failed before it opened.
+		entry.tries++;
+		if (entry.tries < maxTriesOf(node)) return;
+		memory.delete(key);
+		await entry.heldBy.cancelLeftForRetry();
 	}
 
 	/** No try follows this one: open jobs must be settled now, not left for a retry. */
@@ -88,9 +114,18 @@ export class RetryMemory {
 	}
 
 	/** Until the next try opens, `jobs` keeps cancelling what it left for it on a Stop. */
-	holdUntilNextTry(jobs: { handOver: () => void }): void {
+	holdUntilNextTry(jobs: HeldJobs): void {
 		this.entry.heldBy = jobs;
 	}
+}
+
+function keyOf(ctx: IExecuteFunctions, executionId: string, nodeName: string): string {
+	return `${executionId}|${nodeName}|${ctx.getWorkflowDataProxy(0).$runIndex}`;
+}
+
+/** n8n's Max Tries, within its own bounds. */
+function maxTriesOf(node: { maxTries?: number }): number {
+	return Math.min(TRIES.max, Math.max(TRIES.min, node.maxTries || TRIES.default));
 }
 
 /** cyrb53: a 53-bit string hash, so a remembered input costs a number, not the whole input. */

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { RetryMemory } from '../jobs/retryMemory';
+
 export interface Operation {
 	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
 }
@@ -29,8 +31,17 @@ export async function route(
 	if (!handler) {
 		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported`);
 	}
-	if (ctx.getNode().retryOnFail && operations.creating.includes(operation)) warnRetryOnFail(ctx);
-	return [await handler.execute.call(ctx)];
+	if (!operations.creating.includes(operation)) return [await handler.execute.call(ctx)];
+	if (ctx.getNode().retryOnFail) warnRetryOnFail(ctx);
+	let finished = false;
+	try {
+		const items = await handler.execute.call(ctx);
+		finished = true;
+		return [items];
+	} finally {
+		// Jobs an earlier try left for this one must not outlive a last try that failed early.
+		if (!finished) await RetryMemory.settleUntaken(ctx);
+	}
 }
 
 function warnRetryOnFail(ctx: IExecuteFunctions): void {
