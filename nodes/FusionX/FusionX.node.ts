@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { JOB_NODE_OUTPUTS, retryOnFailHint } from '../shared/descriptions/node';
+import { JOB_NODE_OUTPUTS } from '../shared/descriptions/node';
 
 import { generationFields, optionsField, requestIdField } from './actions/descriptions';
 import { router } from './actions/router';
@@ -15,7 +15,7 @@ export class FusionX implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'RunComfy FusionX',
 		name: 'fusionX',
-		icon: { light: 'file:../../icons/runcomfy.svg', dark: 'file:../../icons/runcomfy.dark.svg' },
+		icon: { light: 'file:../../icons/fusionx.svg', dark: 'file:../../icons/fusionx.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle:
@@ -27,51 +27,21 @@ export class FusionX implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: JOB_NODE_OUTPUTS,
 		credentials: [{ name: 'runComfyApi', required: true }],
-		hints: [retryOnFailHint(['generate', 'submit'])],
 		properties: [
 			{
 				displayName: 'Operation',
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
+				// In the order a user needs them, the main action first: the node panel lists them as
+				// given, so alphabetical order would put Cancel first and Generate fourth.
+				// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 				options: [
-					{
-						name: 'Cancel Job',
-						value: 'cancel',
-						action: 'Cancel a queued job',
-						description: 'Cancel a job that has not started yet',
-					},
-					{
-						name: 'Check Job',
-						value: 'checkJob',
-						action: 'Check a job and route it by whether it is done',
-						description:
-							'Look at a job once: finished ones go to Completed, the others to Still Running with a time to check again (for a Wait node)',
-					},
-					{
-						name: 'Dry Run',
-						value: 'dryRun',
-						action: 'Preview the payloads without paying',
-						description:
-							'Validate every item and output the exact request each would send to RunComfy; nothing is sent',
-					},
 					{
 						name: 'Generate Video',
 						value: 'generate',
 						action: 'Generate a video from an image',
 						description: 'Submit a job, wait until it ends and return the video',
-					},
-					{
-						name: 'Get Result',
-						value: 'getResult',
-						action: 'Get the result of a job',
-						description: 'Look up the result of a job once',
-					},
-					{
-						name: 'Get Status',
-						value: 'getStatus',
-						action: 'Get the status of a job',
-						description: 'Look up the status and queue position of a job once',
 					},
 					{
 						name: 'Submit Job',
@@ -84,6 +54,38 @@ export class FusionX implements INodeType {
 						value: 'waitForCompletion',
 						action: 'Wait for a job to complete',
 						description: 'Wait for a submitted job to end, then return the video',
+					},
+					{
+						name: 'Check Job',
+						value: 'checkJob',
+						action: 'Check a job and route it by whether it is done',
+						description:
+							'Look at a job once: finished ones go to Completed, the others to Still Running with a time to check again (for a Wait node)',
+					},
+					{
+						name: 'Get Status',
+						value: 'getStatus',
+						action: 'Get the status of a job',
+						description: 'Look up the status and queue position of a job once',
+					},
+					{
+						name: 'Get Result',
+						value: 'getResult',
+						action: 'Get the result of a job',
+						description: 'Look up the result of a job once',
+					},
+					{
+						name: 'Cancel Job',
+						value: 'cancel',
+						action: 'Cancel a queued job',
+						description: 'Cancel a job that has not started yet',
+					},
+					{
+						name: 'Dry Run',
+						value: 'dryRun',
+						action: 'Preview the requests without paying',
+						description:
+							'Validate every item and output the exact request each would send to RunComfy, with the price and the estimate; nothing is sent',
 					},
 				],
 				default: 'generate',

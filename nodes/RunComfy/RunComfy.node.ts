@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { JOB_NODE_OUTPUTS, retryOnFailHint } from '../shared/descriptions/node';
+import { JOB_NODE_OUTPUTS } from '../shared/descriptions/node';
 
 import { inputFields, listFields, modelField, requestIdField } from './actions/descriptions';
 import { optionsField } from './actions/options';
@@ -30,7 +30,6 @@ export class RunComfy implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: JOB_NODE_OUTPUTS,
 		credentials: [{ name: 'runComfyApi', required: true }],
-		hints: [retryOnFailHint(['run', 'submit'])],
 		properties: [
 			{
 				displayName: 'Operation',

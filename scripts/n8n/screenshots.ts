@@ -67,7 +67,7 @@ import {
 	operationPanel,
 } from './screenshots/panels';
 import { runComfyPanel } from './screenshots/runcomfy';
-import { nodeSearch } from './screenshots/search';
+import { nodeActions, nodeSearch } from './screenshots/search';
 
 // Not "RunComfy account": that is the name n8n proposes for a new one (the credential form shot).
 const CREDENTIAL_NAME = 'RunComfy';
@@ -106,6 +106,10 @@ function pictures(examples: Array<{ id: string; file: string; name: string }>): 
 		{
 			name: 'node search',
 			take: async (shots) => await nodeSearch(shots, examples[0]?.id ?? DOCS_WORKFLOW_ID),
+		},
+		{
+			name: 'node search: actions and fresh panels',
+			take: async (shots) => await nodeActions(shots, examples[0]?.id ?? DOCS_WORKFLOW_ID),
 		},
 		{
 			name: 'credential form and connection test',

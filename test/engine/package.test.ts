@@ -119,6 +119,8 @@ describe('the built package', () => {
 				'dist/credentials/RunComfyApi.credentials.js',
 				'dist/icons/runcomfy.svg',
 				'dist/icons/runcomfy.dark.svg',
+				'dist/icons/fusionx.svg',
+				'dist/icons/fusionx.dark.svg',
 			]),
 		);
 		expect(files.filter((file) => /(^|\/)test\/|\.test\.|emulator|\.map$/.test(file))).toEqual([]);

@@ -28,11 +28,11 @@ describe('RunComfy node: model list search', () => {
 		const all = await search();
 		expect(all.results.map((entry) => entry.value)).toEqual(MODELS.map((model) => model.model_id));
 		expect(all.results.find((entry) => entry.value === FLUX_ID)).toEqual({
-			name: `FLUX.2 Flash (${FLUX_ID})`,
+			name: 'FLUX.2 Flash · text-to-image · $0.01 per image',
 			value: FLUX_ID,
-			description: 'text-to-image · $0.01 per image',
 			url: `https://www.runcomfy.com/models/${FLUX_ID}`,
 		});
+		// The catalog reports its total: no next page is asked for.
 		expect(all.paginationToken).toBeUndefined();
 		const found = await search('flux');
 		expect(found.results.map((entry) => entry.value)).toEqual([FLUX_ID]);

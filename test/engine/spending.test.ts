@@ -149,7 +149,7 @@ test('what the run cost, as an execution hint', async () => {
 	t.emulator.scriptNextJobs({ cost: 0.25 }, { cost: 0.5 });
 	const result = await t.run(t.generate({ prompt: '={{ $json.p }}' }), { items: items(2) });
 	expect(result.items.map((item) => item.json.cost)).toEqual([0.25, 0.5]);
-	expect(JSON.stringify(result.hints)).toContain('2 RunComfy jobs, $0.75 reported for 2');
+	expect(JSON.stringify(result.hints)).toContain('2 RunComfy jobs, $0.75 reported in all');
 });
 
 describe('Max Estimated Spend', () => {

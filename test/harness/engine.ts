@@ -396,12 +396,12 @@ export class Engine {
 				data,
 			}).runNode();
 		} catch (error) {
-			const status = (error as { cause?: { response?: { status?: number } } }).cause?.response
-				?.status;
-			return {
-				status: 'Error',
-				message: status ? `Received HTTP status code: ${status}` : (error as Error).message,
-			};
+			// As n8n's CredentialsTester words it: the HTTP status, else the raw network code.
+			const cause = (error as { cause?: { response?: { status?: number }; code?: string } }).cause;
+			const status = cause?.response?.status;
+			if (status) return { status: 'Error', message: `Received HTTP status code: ${status}` };
+			if (cause?.code) return { status: 'Error', message: cause.code };
+			return { status: 'Error', message: (error as Error).message };
 		}
 		for (const rule of test.rules ?? []) {
 			if (rule.type !== 'responseSuccessBody') continue;

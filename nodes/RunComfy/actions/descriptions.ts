@@ -95,8 +95,9 @@ export const inputFields: INodeProperties[] = [
 				addAllFields: true,
 				multiKeyMatch: false,
 				supportAutoMap: true,
-				noFieldsError:
-					'This model publishes no input schema: give its inputs under Additional Inputs (JSON)',
+				// The editor shows a red noFieldsError whenever the list is empty; the method's
+				// emptyFieldsNotice says what each empty case means instead.
+				hideNoDataError: true,
 			},
 		},
 		description: "The model's inputs, from its schema in RunComfy's catalog",

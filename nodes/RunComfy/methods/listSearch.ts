@@ -1,11 +1,11 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { entriesOf, priceText, readModel, totalOf } from '../../shared/catalog/models';
+import { displayNameOf, entriesOf, priceText, readModel, totalOf } from '../../shared/catalog/models';
 import { RunComfyClient } from '../../shared/transport';
 
 const PAGE_SIZE = 50;
 
-/** The Model list: one catalog page per call, searchable, each entry with category and price. */
+/** The Model list: one catalog page per call, searchable, each entry named with category and price. */
 export async function searchModels(
 	this: ILoadOptionsFunctions,
 	filter?: string,
@@ -26,13 +26,16 @@ export async function searchModels(
 		.map((entry) => readModel(entry))
 		.filter((model) => model.id)
 		.map((model) => ({
-			name: model.name && model.name !== model.id ? `${model.name} (${model.id})` : model.id,
+			// n8n's list shows an entry's name only: what tells models apart goes into it.
+			name: [displayNameOf(model), model.categories[0], priceText(model)]
+				.filter(Boolean)
+				.join(' · '),
 			value: model.id,
-			description: [model.categories.join(', '), priceText(model)].filter(Boolean).join(' · '),
 			url: model.modelUrl,
 		}));
 	const next = offset + entries.length;
 	const total = totalOf(answer);
-	const more = entries.length >= PAGE_SIZE && (total === undefined || next < total);
+	// A page shorter than asked does not mean the end: a server may cap its pages.
+	const more = entries.length > 0 && (total === undefined || next < total);
 	return { results, paginationToken: more ? String(next) : undefined };
 }

@@ -30,8 +30,10 @@ function rangeText(input: InputSpec): string | undefined {
 export function fieldNote(input: InputSpec): string {
 	const parts: string[] = [];
 	const range = rangeText(input);
-	if (input.kind === 'integer') parts.push(range ? `whole number ${range}` : 'whole number');
-	else if (range) parts.push(range);
+	// Short: n8n cuts a mapper label past about 30 characters. A range of a whole number says
+	// enough; a value outside it or with decimals is refused with the full rule.
+	if (range) parts.push(range);
+	else if (input.kind === 'integer') parts.push('whole number');
 	if (input.kind === 'json') parts.push(input.jsonType === 'array' ? 'JSON list' : 'JSON');
 	if (input.kind === 'unknown' && input.types.length > 0) parts.push(input.types.join(' or '));
 	return parts.length > 0 ? ` (${parts.join(', ')})` : '';

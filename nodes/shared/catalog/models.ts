@@ -165,11 +165,26 @@ export function priceText(model: Pick<ModelInfo, 'price' | 'priceUnit'>): string
 	return `$${model.price}${unit}`;
 }
 
+/**
+ * The name a user reads: the catalog's, else one made from the id (the catalog documents no name
+ * field): "blackforestlabs/flux-2/flash/text-to-image" → "Flux 2 Flash Text to Image".
+ */
+export function displayNameOf(model: Pick<ModelInfo, 'id' | 'name'>): string {
+	if (model.name) return model.name;
+	const segments = model.id.split('/');
+	const words = (segments.length > 1 ? segments.slice(1) : segments).join(' ').split(/[-_\s]+/);
+	const small = new Set(['to', 'and', 'of', 'a', 'with']);
+	return words
+		.filter(Boolean)
+		.map((word, i) => (i > 0 && small.has(word) ? word : word[0].toUpperCase() + word.slice(1)))
+		.join(' ');
+}
+
 /** The model as output: id, name, categories, price and unit as given, page URL. */
 export function modelJson(model: ModelInfo): IDataObject {
 	const json: IDataObject = {
 		modelId: model.id,
-		name: model.name ?? null,
+		name: displayNameOf(model),
 		description: model.description ?? null,
 		categories: model.categories,
 		price: model.price ?? null,

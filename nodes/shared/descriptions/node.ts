@@ -1,4 +1,3 @@
-import type { NodeHint } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 // What the RunComfy nodes' descriptions share. Their Operation lists stay written out in each node:
@@ -6,15 +5,3 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 /** Check Job routes to two outputs, as n8n's own If and Switch do; every other operation to one. */
 export const JOB_NODE_OUTPUTS: `={{${string}}}` = `={{ $parameter.operation === "checkJob" ? [{ type: "${NodeConnectionTypes.Main}", displayName: "Completed" }, { type: "${NodeConnectionTypes.Main}", displayName: "Still Running" }] : ["${NodeConnectionTypes.Main}"] }}`;
-
-/** Shown on the operations that pay: Retry On Fail re-runs every item, the node retries requests. */
-export function retryOnFailHint(paidOperations: string[]): NodeHint {
-	return {
-		message:
-			'Leave Retry On Fail off: this node retries each RunComfy request itself, while Retry On Fail re-runs every item.',
-		type: 'info',
-		location: 'ndv',
-		whenToDisplay: 'beforeExecution',
-		displayCondition: `={{ ${JSON.stringify(paidOperations)}.includes($parameter["operation"]) }}`,
-	};
-}

@@ -48,9 +48,10 @@ function submittingOptions({ submitting }: OperationGroups): INodeProperties[] {
 			name: 'maxSpend',
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 2 },
-			default: 0,
+			// Adding the option means wanting a limit: it starts at one (0, which shows as 0.00, means none).
+			default: 10,
 			description:
-				"A run whose estimate (items × the model's catalog price) is higher is refused before anything is paid for. 0 = no limit.",
+				"A run whose estimate (items × the model's catalog price) is higher is refused before anything is paid for. Without this option there is no limit (0 also turns it off).",
 			displayOptions: { show: { '/operation': submitting } },
 		},
 		{

@@ -31,10 +31,13 @@ export function reportCost(ctx: IExecuteFunctions, results: ItemResult[]): void 
 		.map((result) => result.item?.json.cost)
 		.filter((cost): cost is number => typeof cost === 'number' && Number.isFinite(cost));
 	const total = Math.round(costs.reduce((sum, cost) => sum + cost, 0) * 1e6) / 1e6;
+	const counted = `${jobs} RunComfy job${jobs === 1 ? '' : 's'}`;
 	const text =
-		costs.length > 0
-			? `${jobs} RunComfy job${jobs === 1 ? '' : 's'}, $${total.toFixed(2)} reported for ${costs.length}`
-			: `${jobs} RunComfy job${jobs === 1 ? '' : 's'}, no cost reported`;
+		costs.length === 0
+			? `${counted}, no cost reported`
+			: costs.length >= jobs
+				? `${counted}, $${total.toFixed(2)} reported in all`
+				: `${counted}, $${total.toFixed(2)} reported for ${costs.length} of them`;
 	ctx.logger.info(text);
 	if (typeof ctx.addExecutionHints === 'function') {
 		ctx.addExecutionHints({ type: 'info', location: 'outputPane', message: text });
