@@ -21,8 +21,15 @@ function publicEntry(model: CatalogModel, withSchema: boolean): Record<string, u
 	return entry;
 }
 
-/** `GET /v1/models`: `{models, total}` (the wrapper key is a guess the node must tolerate). */
-export function listModels(query: Record<string, string>): Record<string, unknown> {
+/**
+ * `GET /v1/models`: `{models, total}` (the wrapper key is a guess the node must tolerate).
+ * `pageCap`: a page holds at most that many models whatever `limit` asks (the answer still
+ * echoes the `limit` asked and the `total`), as a server with its own page size would.
+ */
+export function listModels(
+	query: Record<string, string>,
+	pageCap?: number,
+): Record<string, unknown> {
 	const search = (query.search ?? '').toLowerCase();
 	const category = query.category ?? '';
 	const matching = MODELS.filter(
@@ -33,7 +40,8 @@ export function listModels(query: Record<string, string>): Record<string, unknow
 	const limit = Math.max(1, Math.min(100, Number(query.limit ?? 100) || 100));
 	const offset = Math.max(0, Number(query.offset ?? 0) || 0);
 	const withSchema = query.include_schema === 'true';
-	const models = matching.slice(offset, offset + limit).map((m) => publicEntry(m, withSchema));
+	const size = pageCap === undefined ? limit : Math.max(1, Math.min(limit, pageCap));
+	const models = matching.slice(offset, offset + size).map((m) => publicEntry(m, withSchema));
 	return { models, total: matching.length, limit, offset };
 }
 

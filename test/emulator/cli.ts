@@ -1,10 +1,26 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console */
 /**
  * Standalone emulator for trying the node by hand:
- *   npm run emulator -- --port 8089 --duration-ms 5000 --video-mb 5
+ *   npm run emulator -- --port 8089 --duration-ms 5000 --video-mb 5 --cold-start-ms 3000
  * Runs until Ctrl-C.
  */
-import { RunComfyEmulator, type RecordedRequest } from './emulator';
+import {
+	DEPLOYMENT_DISABLED,
+	DEPLOYMENT_FOREIGN,
+	DEPLOYMENT_LORA,
+	DEPLOYMENT_T2I,
+	DEPLOYMENT_VIDEO,
+	RunComfyEmulator,
+	type RecordedRequest,
+} from './emulator';
+
+const DEPLOYMENTS: Array<[string, string]> = [
+	[DEPLOYMENT_T2I, 'text to image (ComfyUI)'],
+	[DEPLOYMENT_VIDEO, 'image to video (ComfyUI, LoadImage, composite output id 38:42)'],
+	[DEPLOYMENT_LORA, 'Serverless LoRA (flat body)'],
+	[DEPLOYMENT_DISABLED, 'disabled (10002)'],
+	[DEPLOYMENT_FOREIGN, 'another account (403003)'],
+];
 
 function option(name: string): string | undefined {
 	const args = process.argv.slice(2);
@@ -38,6 +54,7 @@ async function main(): Promise<void> {
 		token: option('token'),
 		queueMs: numberOption('queue-ms', undefined),
 		durationMs: numberOption('duration-ms', 5000),
+		coldStartMs: numberOption('cold-start-ms', undefined),
 		videoBytes: videoMb === undefined ? undefined : Math.round(videoMb * 1024 * 1024),
 		onRequest: logRequest,
 	});
@@ -46,6 +63,11 @@ async function main(): Promise<void> {
 	console.log(`  Base URL: ${base}`);
 	console.log(`  Token:    ${emulator.token}`);
 	console.log(`  Image:    ${base}/images/start.png`);
+	console.log(
+		`  Serverless (Account API URL): ${base}  (POST /prod/v1/deployments/{id}/inference)`,
+	);
+	console.log('  Deployments:');
+	for (const [id, what] of DEPLOYMENTS) console.log(`    ${id}  ${what}`);
 	console.log('Press Ctrl-C to stop.');
 
 	const shutdown = (): void => {

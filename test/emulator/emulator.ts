@@ -7,10 +7,22 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Readable, pipeline } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { Agent, fetch } from 'undici';
 
 import * as catalog from './catalog';
+import { TINY_PNG, trickle, videoStream } from './files';
+import { Job, type JobScript } from './job';
+import { parseLossless } from './lossless';
+import { SERVERLESS_ROUTES, Serverless, type ServerlessRoute } from './serverless';
+
+export { TINY_PNG } from './files';
+export { Job, type FileServing, type JobScript, type WebhookQuirks } from './job';
+export { DeploymentJob } from './deploymentJob';
+export type { Deployment } from './deployments';
+export type { ColdStart, ServerlessSettings } from './serverless';
+export type { WebhookDelivery, WebhookSettings } from './webhooks';
+export * from './workflows';
 
 export const MODEL_ID = 'community/wan-2-1/fusionx/image-to-video';
 export const RESOLUTIONS = [
@@ -25,49 +37,24 @@ export const RESOLUTIONS = [
 	'1024x576 (16:9)',
 	'1280x720 (16:9)',
 ];
-/** A valid 1x1 PNG, served by `/images/*.png` and handy for `data:` URIs in tests. */
-export const TINY_PNG = Buffer.from(
-	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-	'base64',
-);
 
 const MiB = 1024 * 1024;
-const CHUNK_BYTES = 64 * 1024;
 const MAX_DATA_URI_IMAGE = 6 * MiB;
 const MAX_REMOTE_IMAGE = 50 * MiB;
 const MAX_BODY = 64 * MiB;
 const IMAGE_FETCH_TIMEOUT_MS = 10_000;
 const DEFAULT_COST = 0.12;
-/** Shared, never mutated: every filler chunk of every download is a view of it (no allocation). */
-const FILLER = Buffer.alloc(CHUNK_BYTES);
 
-export type Route = 'submit' | 'status' | 'result' | 'cancel' | 'file' | 'catalog' | 'balance';
+export type Route =
+	| 'submit'
+	| 'status'
+	| 'result'
+	| 'cancel'
+	| 'file'
+	| 'catalog'
+	| 'balance'
+	| ServerlessRoute;
 export type RecordedRoute = Route | 'image' | 'other';
-
-export interface JobScript {
-	queueMs?: number;
-	durationMs?: number;
-	/** 'completed' (default) | 'succeeded' | 'failed' | 'cancelled' | 'never' | any literal status. */
-	outcome?: 'completed' | 'succeeded' | 'failed' | 'cancelled' | 'never' | string;
-	error?: string;
-	videos?: number;
-	videoBytes?: number;
-	cost?: number;
-	noPosition?: boolean;
-	/** Replaces the result's `output` as it is (null, {}, {videos: []}, a file: URL…). */
-	output?: unknown;
-	/** Extra fields merged into the finished result (e.g. an `error` beside a success). */
-	resultExtra?: Record<string, unknown>;
-	/** How the video file is served: its Content-Type, cut off after some bytes, or trickled. */
-	video?: {
-		contentType?: string;
-		body?: string;
-		cutAfterBytes?: number;
-		/** How many downloads are cut (default: all). */
-		cutTimes?: number;
-		trickle?: boolean;
-	};
-}
 
 export interface Fault {
 	route: Route | 'any';
@@ -96,8 +83,13 @@ export interface RecordedRequest {
 	query: Record<string, string>;
 	/** From the path; for an accepted submit, the id of the job it created. */
 	requestId?: string;
+	/** Serverless calls: the deployment id from the path. */
+	deploymentId?: string;
 	authorization?: string;
+	/** The parsed JSON body (Serverless routes: integers beyond 2^53 as exact digit strings). */
 	body?: unknown;
+	/** The request body exactly as received ('' without one). */
+	rawBody: string;
 	/** HTTP status answered, or how the request was dropped; 0 while not answered yet. */
 	status: number | 'reset' | 'hang';
 	/** Arrival time (ms since epoch). */
@@ -130,6 +122,10 @@ export interface EmulatorOptions {
 	durationMs?: number;
 	videoBytes?: number;
 	fetchImages?: boolean;
+	/** Serverless: a cold start's length (default 300 ms). */
+	coldStartMs?: number;
+	/** The model catalog's pages hold at most this many models, whatever `limit` asks. */
+	catalogPageCap?: number;
 	/** Called with every recorded request (the CLI logs them). */
 	onRequest?: (record: RecordedRequest) => void;
 }
@@ -151,61 +147,6 @@ type Problem = Omit<ValidationDetail, 'loc'> | undefined;
 const SUCCESS_STATUSES = ['completed', 'succeeded'];
 const ACTIVE_STATUSES = ['in_queue', 'in_progress'];
 
-/** One submitted job. Its status is derived from the clock on each look-up, so no timers. */
-export class Job {
-	readonly queueMs: number;
-	readonly durationMs: number;
-	readonly videoBytes: number;
-	readonly videoCount: number;
-	readonly outcome: string;
-	cancelled = false;
-	cancelledAt?: number;
-	cancelAttempts = 0;
-	/** Downloads of this job's video cut off so far. */
-	cuts = 0;
-	/** Set for a job of a catalog model other than FusionX. */
-	model?: catalog.CatalogModel;
-
-	constructor(
-		readonly id: string,
-		readonly input: Record<string, unknown>,
-		readonly script: JobScript,
-		readonly submitIndex: number,
-		readonly createdAt: number,
-		defaults: { queueMs: number; durationMs: number; videoBytes: number },
-	) {
-		this.queueMs = script.queueMs ?? defaults.queueMs;
-		this.durationMs = script.durationMs ?? defaults.durationMs;
-		this.videoBytes = script.videoBytes ?? defaults.videoBytes;
-		this.videoCount = Math.max(1, script.videos ?? 1);
-		this.outcome = script.outcome ?? 'completed';
-	}
-
-	/** Alias of `input`: the submitted JSON body. */
-	get body(): Record<string, unknown> {
-		return this.input;
-	}
-
-	get status(): string {
-		return this.statusAt(Date.now());
-	}
-
-	statusAt(now: number): string {
-		if (this.cancelled) return 'cancelled';
-		if (now < this.createdAt + this.queueMs) return 'in_queue';
-		if (this.outcome === 'never' || now < this.endsAt) return 'in_progress';
-		return this.outcome;
-	}
-
-	get endsAt(): number {
-		return this.createdAt + this.queueMs + this.durationMs;
-	}
-
-	get finishedAt(): number {
-		return this.cancelledAt ?? this.endsAt;
-	}
-}
-
 export class RunComfyEmulator {
 	token: string;
 	queueMs: number;
@@ -221,8 +162,12 @@ export class RunComfyEmulator {
 	 * balance cannot pay is refused with 400002.
 	 */
 	balanceUsd?: number;
+	/** The model catalog's pages hold at most this many models (unset: as many as `limit`). */
+	catalogPageCap?: number;
 	readonly jobs = new Map<string, Job>();
 	readonly requests: RecordedRequest[] = [];
+	/** RunComfy's Serverless API (deployments) on the same server: see serverless.ts. */
+	readonly serverless: Serverless;
 
 	private server?: Server;
 	private url?: string;
@@ -249,7 +194,13 @@ export class RunComfyEmulator {
 		this.videoBytes = options.videoBytes ?? 65536;
 		this.fetchImages = options.fetchImages ?? true;
 		this.onRequest = options.onRequest;
+		this.catalogPageCap = options.catalogPageCap;
+		this.serverless = new Serverless(this);
+		this.serverless.coldStartMs = options.coldStartMs ?? this.serverless.coldStartMs;
+		this.options = options;
 	}
+
+	private readonly options: EmulatorOptions;
 
 	// ---- lifecycle ------------------------------------------------------------------------------
 
@@ -282,6 +233,7 @@ export class RunComfyEmulator {
 		this.releaseHolds();
 		for (const controller of this.imageFetches) controller.abort();
 		for (const socket of this.sockets) socket.destroy();
+		await this.serverless.stop();
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 		await this.imageAgent?.destroy();
 		this.imageAgent = undefined;
@@ -293,7 +245,10 @@ export class RunComfyEmulator {
 		return this.url;
 	}
 
-	/** Forgets jobs, faults, scripts, onSubmit and the request log; the server keeps running. */
+	/**
+	 * Forgets jobs, faults, scripts, onSubmit and the request log; the server keeps running.
+	 * Serverless: settings back to defaults, seeded deployments only, webhooks stopped.
+	 */
 	reset(): void {
 		this.jobs.clear();
 		this.requests.length = 0;
@@ -304,6 +259,9 @@ export class RunComfyEmulator {
 		this.submitCount = 0;
 		this.balanceUsd = undefined;
 		this.busy = undefined;
+		this.catalogPageCap = this.options.catalogPageCap;
+		this.serverless.reset();
+		this.serverless.coldStartMs = this.options.coldStartMs ?? this.serverless.coldStartMs;
 		this.releaseHolds();
 	}
 
@@ -396,8 +354,9 @@ export class RunComfyEmulator {
 		).length;
 	}
 
+	/** A job's status now: a Model API job or a deployment request. */
 	statusOf(id: string): string | undefined {
-		return this.jobs.get(id)?.status;
+		return (this.jobs.get(id) ?? this.serverless.jobs.get(id))?.status;
 	}
 
 	// ---- request handling -----------------------------------------------------------------------
@@ -405,22 +364,26 @@ export class RunComfyEmulator {
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://emulator');
 		const method = req.method ?? 'GET';
-		const { route, requestId } = classify(method, url.pathname);
+		const { route, requestId, deploymentId } = classify(method, url.pathname);
 		const record: RecordedRequest = {
 			route,
 			method,
 			path: url.pathname,
 			query: Object.fromEntries(url.searchParams),
 			requestId,
+			...(deploymentId === undefined ? {} : { deploymentId }),
 			authorization: req.headers.authorization,
+			rawBody: '',
 			status: 0,
 			at: Date.now(),
 		};
 		this.requests.push(record); // in arrival order; `status` is filled in when answered
-		const raw = method === 'POST' ? await readBody(req) : undefined;
+		const raw = ['POST', 'PATCH', 'PUT'].includes(method) ? await readBody(req) : undefined;
 		if (raw && raw.length > 0) {
 			const text = raw.toString('utf8');
-			record.body = parseJson(text) ?? text;
+			record.rawBody = text;
+			const lossless = isServerless(route);
+			record.body = (lossless ? parseLossless(text)?.value : parseJson(text)) ?? text;
 		}
 
 		const fault =
@@ -428,7 +391,9 @@ export class RunComfyEmulator {
 		const action = fault ? (fault.action ?? 'respond') : undefined;
 		if (fault && action === 'respond') return this.send(res, record, faultReply(fault));
 		if (action === 'reset' || action === 'hang') return this.drop(res, record, action);
-		if (!fault && route !== 'image' && route !== 'other' && route !== 'file') {
+		// Files and object_info are static content at a URL: not rate limited.
+		const limitable = !['image', 'other', 'file', 'objectInfo'].includes(route);
+		if (!fault && limitable) {
 			const limited = this.rateLimited();
 			if (limited) return this.send(res, record, limited);
 		}
@@ -440,6 +405,9 @@ export class RunComfyEmulator {
 
 		if (route === 'file' || route === 'image') {
 			if (action) return this.drop(res, record, action === 'acceptThenHang' ? 'hang' : 'reset');
+			if (route === 'file' && record.path.split('/').length === 4) {
+				return this.serverless.serveFile(req, res, record, (status) => this.finish(record, status));
+			}
 			if (route === 'file' && !record.path.endsWith('.mp4')) {
 				return this.serveCatalogFile(req, res, record);
 			}
@@ -449,6 +417,7 @@ export class RunComfyEmulator {
 		}
 		const reply = await this.answerApi(route, req, url, record, raw);
 		await this.holds.get(route as Route)?.released;
+		if (reply === 'reset') return this.drop(res, record, 'reset');
 		// acceptThen*: the server did the work (e.g. created the job) but the answer is lost.
 		if (action === 'acceptThenReset') return this.drop(res, record, 'reset');
 		if (action === 'acceptThenHang') return this.drop(res, record, 'hang');
@@ -461,9 +430,10 @@ export class RunComfyEmulator {
 		url: URL,
 		record: RecordedRequest,
 		raw: Buffer | undefined,
-	): Promise<Reply> {
+	): Promise<Reply | 'reset'> {
 		// An unknown path gets a bare 404 without a RunComfy error code (the web framework's answer).
 		if (route === 'other') return { status: 404, body: { detail: 'Not Found' } };
+		if (isServerless(route)) return await this.serverless.answer(route, req, url, record, raw);
 		if (req.headers.authorization !== `Bearer ${this.token}`) {
 			return apiError(401, 400004, 'Invalid or expired API token');
 		}
@@ -535,7 +505,11 @@ export class RunComfyEmulator {
 		return true;
 	}
 
-	private createJob(body: Record<string, unknown>): Job {
+	/**
+	 * The script of the next accepted submit, Model API or Serverless (one queue, one onSubmit
+	 * count): a queued script, else onSubmit's, over the busy mode's timing.
+	 */
+	nextScript(body: Record<string, unknown>) {
 		const index = this.submitCount++;
 		// onSubmit sees every accepted submit; a queued script, if any, takes precedence.
 		const fromHook = this.onSubmit?.(body, index);
@@ -546,6 +520,11 @@ export class RunComfyEmulator {
 			durationMs: this.durationMs,
 			videoBytes: this.videoBytes,
 		};
+		return { script: script as JobScript, index, now, defaults };
+	}
+
+	private createJob(body: Record<string, unknown>): Job {
+		const { script, index, now, defaults } = this.nextScript(body);
 		const job = new Job(randomUUID(), body, script, index, now, defaults);
 		this.jobs.set(job.id, job);
 		return job;
@@ -621,8 +600,10 @@ export class RunComfyEmulator {
 
 	private catalogAnswer(url: URL): Reply {
 		const rest = url.pathname.slice('/v1/models'.length).replace(/^\//, '');
-		if (rest === '')
-			return { status: 200, body: catalog.listModels(Object.fromEntries(url.searchParams)) };
+		if (rest === '') {
+			const query = Object.fromEntries(url.searchParams);
+			return { status: 200, body: catalog.listModels(query, this.catalogPageCap) };
+		}
 		if (rest === 'categories') return { status: 200, body: { categories: catalog.categories() } };
 		const model = catalog.catalogModel(decodeModelPath(rest));
 		if (!model) return apiError(400, 400001, 'Unknown model id');
@@ -762,7 +743,12 @@ export class RunComfyEmulator {
 			res.end();
 			return;
 		}
-		if (served.trickle) return this.trickle(res);
+		if (served.trickle) return trickle(res);
+		if (served.stallAfterBytes !== undefined) {
+			// Some bytes, then nothing: the socket stays open until the client aborts or stop().
+			res.write(Buffer.alloc(Math.min(served.stallAfterBytes, size)));
+			return;
+		}
 		if (served.cutAfterBytes !== undefined && job.cuts++ < (served.cutTimes ?? Infinity)) {
 			// Headers and the first bytes arrive, then the connection closes short of Content-Length.
 			res.write(Buffer.alloc(Math.min(served.cutAfterBytes, size)), () => res.socket?.end());
@@ -770,15 +756,6 @@ export class RunComfyEmulator {
 		}
 		// When the last byte left (or the client gave up): shows whether downloads overlapped.
 		pipeline(videoStream(size), res, () => (record.endedAt = Date.now()));
-	}
-
-	/** One byte now and then, forever: a host that never finishes (ends when the client leaves). */
-	private trickle(res: ServerResponse): void {
-		const timer = setInterval(() => {
-			if (res.destroyed) clearInterval(timer);
-			else res.write(Buffer.alloc(1));
-		}, 100);
-		res.on('close', () => clearInterval(timer));
 	}
 
 	/** Resolves `/files/{id}.mp4` or `/files/{id}-{n}.mp4`; sets the record's requestId. */
@@ -879,7 +856,47 @@ export class RunComfyEmulator {
 
 // ---- helpers (pure) ---------------------------------------------------------------------------
 
-function classify(method: string, path: string): { route: RecordedRoute; requestId?: string } {
+interface Classified {
+	route: RecordedRoute;
+	requestId?: string;
+	deploymentId?: string;
+}
+
+function isServerless(route: RecordedRoute): route is ServerlessRoute {
+	return SERVERLESS_ROUTES.includes(route);
+}
+
+const SERVERLESS_QUEUE =
+	/^\/prod\/v[12]\/deployments\/([^/]+)\/(?:inference|requests\/([^/]+)\/(status|result|cancel))$/;
+
+/** The Serverless API's paths: queue calls (v1 and v2), deployments CRUD (v2), object_info. */
+function classifyServerless(method: string, path: string): Classified | undefined {
+	const decode = (s: string | undefined) => (s === undefined ? undefined : decodeModelPath(s));
+	const queue = SERVERLESS_QUEUE.exec(path);
+	if (queue) {
+		const [, deployment, request, call] = queue;
+		const deploymentId = decode(deployment);
+		if (!call) return method === 'POST' ? { route: 'deploymentSubmit', deploymentId } : undefined;
+		const expected = call === 'cancel' ? 'POST' : 'GET';
+		if (method !== expected) return undefined;
+		const route = `deployment${call[0].toUpperCase()}${call.slice(1)}` as ServerlessRoute;
+		return { route, deploymentId, requestId: decode(request) };
+	}
+	if (path === '/prod/v2/deployments' && ['GET', 'POST'].includes(method)) {
+		return { route: 'deployments' };
+	}
+	const one = /^\/prod\/v2\/deployments\/([^/]+)$/.exec(path);
+	if (one && ['GET', 'PATCH', 'DELETE'].includes(method)) {
+		return { route: 'deployments', deploymentId: decode(one[1]) };
+	}
+	const info = /^\/object_info\/([^/]+)\.json$/.exec(path);
+	if (info && method === 'GET') return { route: 'objectInfo', deploymentId: decode(info[1]) };
+	return undefined;
+}
+
+function classify(method: string, path: string): Classified {
+	const serverless = classifyServerless(method, path);
+	if (serverless) return serverless;
 	if (method === 'GET' && /^\/v1\/models(\/|$)/.test(path)) return { route: 'catalog' };
 	if (method === 'GET' && path === '/prod/v2/balance') return { route: 'balance' };
 	if (method === 'POST' && path.startsWith('/v1/models/')) return { route: 'submit' };
@@ -891,6 +908,7 @@ function classify(method: string, path: string): { route: RecordedRoute; request
 	}
 	const readable = method === 'GET' || method === 'HEAD';
 	if (readable && /^\/files\/[^/]+\.(mp4|png|mp3)$/.test(path)) return { route: 'file' };
+	if (readable && /^\/files\/[^/]+\/[^/]+$/.test(path)) return { route: 'file' };
 	if (readable && /^\/images\/[^/]+$/.test(path)) return { route: 'image' };
 	return { route: 'other' };
 }
@@ -1046,39 +1064,6 @@ function dataUriProblem(uri: string): Problem {
 	if (size === 0) return badImage('608_image data URI is empty');
 	if (size > MAX_DATA_URI_IMAGE) return badImage('608_image data URI is larger than 6 MiB');
 	return undefined;
-}
-
-// ---- video bytes ------------------------------------------------------------------------------
-
-/** `ftyp` (isom) + an `mdat` box header spanning the rest, so the file sniffs as MP4. */
-function mp4Header(size: number): Buffer {
-	const header = Buffer.alloc(32);
-	header.writeUInt32BE(24, 0);
-	header.write('ftypisom', 4, 'latin1');
-	header.writeUInt32BE(0x200, 12);
-	header.write('isommp41', 16, 'latin1');
-	const mdat = size - 24;
-	header.writeUInt32BE(mdat >= 8 && mdat <= 0xffffffff ? mdat : 0, 24);
-	header.write('mdat', 28, 'latin1');
-	return header.subarray(0, Math.min(32, size));
-}
-
-/** A pull stream of `size` bytes in 64 KiB chunks; respects back-pressure, never holds it all. */
-function videoStream(size: number): Readable {
-	let sent = 0;
-	return new Readable({
-		highWaterMark: CHUNK_BYTES,
-		read() {
-			if (sent >= size) {
-				this.push(null);
-				return;
-			}
-			const chunk =
-				sent === 0 ? mp4Header(size) : FILLER.subarray(0, Math.min(CHUNK_BYTES, size - sent));
-			sent += chunk.length;
-			this.push(chunk);
-		},
-	});
 }
 
 /** Small seeded PRNG (mulberry32): same seed, same sequence. */
