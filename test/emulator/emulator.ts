@@ -3,6 +3,8 @@
  * RunComfy Model API emulator: a real HTTP server that answers like model-api.runcomfy.net does
  * for FusionX image-to-video (see the API reference), plus scripting and fault injection so
  * tests can drive every path of the node: slow jobs, failures, unknown statuses, lost answers.
+ * The same server answers RunComfy's Serverless API (deployments, `/prod/v1|v2/deployments/…`,
+ * `/prod/v2/balance`): see serverless.ts, reached through `emulator.serverless`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -106,7 +108,8 @@ export interface RecordedRequest {
  * queued, does not give it back.
  */
 export interface BusyService {
-	/** API calls (submit, status, result, cancel, catalog) per second, as a token bucket. */
+	/** API calls (Model API, balance, Serverless queue and CRUD calls; not files or object_info)
+	 * per second, as a token bucket. */
 	ratePerSecond: number;
 	/** The bucket's size: calls that may arrive at once after a quiet spell. */
 	burst: number;
@@ -169,6 +172,7 @@ export class RunComfyEmulator {
 	/** RunComfy's Serverless API (deployments) on the same server: see serverless.ts. */
 	readonly serverless: Serverless;
 
+	private readonly options: EmulatorOptions;
 	private server?: Server;
 	private url?: string;
 	private readonly sockets = new Set<Socket>();
@@ -199,8 +203,6 @@ export class RunComfyEmulator {
 		this.serverless.coldStartMs = options.coldStartMs ?? this.serverless.coldStartMs;
 		this.options = options;
 	}
-
-	private readonly options: EmulatorOptions;
 
 	// ---- lifecycle ------------------------------------------------------------------------------
 
