@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { RunComfyClient } from './transport';
-import { readEach, readRequestId } from './parameters';
+import { readEach, readJob, readRequestId } from './parameters';
 import { mapWithConcurrency } from './pool';
 import type { ItemResult } from './results';
 import { failure, finishItems } from './results';
@@ -32,7 +32,10 @@ export async function lookUpEach(
 		const found = await mapWithConcurrency(valid, LOOKUP_CONCURRENCY, async (entry) => {
 			const { itemIndex, value: requestId } = entry;
 			try {
+				readJob(ctx, client, itemIndex, requestId);
 				const { json, binary, status } = await lookUp(client, requestId);
+				const deploymentId = client.deploymentFor(requestId);
+				if (deploymentId) json.deploymentId = deploymentId;
 				return { itemIndex, requestId, status, item: { json, binary } } as ItemResult;
 			} catch (error) {
 				return failure(ctx, itemIndex, client.toError(error), { requestId });

@@ -113,3 +113,25 @@ export function readRequestId(ctx: IExecuteFunctions, itemIndex: number): string
 	}
 	return checked.value;
 }
+
+/**
+ * The item's job as the client should follow it: its Request ID, and the deployment it belongs
+ * to when the node has a Deployment ID for jobs (empty: a Model API job).
+ */
+export function readJob(
+	ctx: IExecuteFunctions,
+	client: { follow: (requestId: string, deploymentId?: string) => void },
+	itemIndex: number,
+	requestId: string,
+): void {
+	const raw = ctx.getNodeParameter('jobDeploymentId', itemIndex, '');
+	const deploymentId = typeof raw === 'string' ? raw.trim() : '';
+	if (/[/?#\\\s]/.test(deploymentId)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Deployment ID can't contain /, ?, #, \\ or spaces, got "${deploymentId}"`,
+			{ itemIndex },
+		);
+	}
+	client.follow(requestId, deploymentId || undefined);
+}

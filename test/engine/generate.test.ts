@@ -200,6 +200,8 @@ describe('node description', () => {
 		expect(fields.guidanceScale.default).toBe(LIMITS.guidanceScale.default);
 		expect(fields.shift.default).toBe(LIMITS.shift.default);
 		expect(fields.seed.default).toBe(-1);
-		expect(fields.steps.typeOptions).toMatchObject({ minValue: 6, maxValue: 20 });
+		// No clamping in the editor: a value out of range reaches the check and is refused clearly.
+		expect(fields.steps.typeOptions?.maxValue).toBeUndefined();
+		expect(fields.steps.displayName).toBe('Steps (6–20)');
 	});
 });

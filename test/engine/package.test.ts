@@ -76,8 +76,14 @@ describe('the built package', () => {
 		);
 		expect(codex.node).toBe(RUNCOMFY_TYPE);
 		const type = loader.nodeTypes.runComfy.type as INodeType;
-		expect(Object.keys(type.methods?.listSearch ?? {})).toEqual(['searchModels']);
-		expect(Object.keys(type.methods?.resourceMapping ?? {})).toEqual(['getInputFields']);
+		expect(Object.keys(type.methods?.listSearch ?? {})).toEqual([
+			'searchModels',
+			'searchDeployments',
+		]);
+		expect(Object.keys(type.methods?.resourceMapping ?? {})).toEqual([
+			'getInputFields',
+			'getWorkflowInputs',
+		]);
 		const engine = new Engine(
 			{ [RUNCOMFY_TYPE]: type },
 			{ runComfyApi: loader.credentialTypes.runComfyApi.type as ICredentialType },

@@ -12,13 +12,12 @@ import { MODEL_ID } from '../model';
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { inputs, invalid } = await readApiInputs(this);
-	const model =
-		inputs.length > 0
-			? await priceOf(await RunComfyClient.create(this), MODEL_ID)
-			: { id: MODEL_ID };
+	const client = await RunComfyClient.create(this);
+	const model = inputs.length > 0 ? await priceOf(client, MODEL_ID) : { id: MODEL_ID };
+	const path = client.submitPath({ model: MODEL_ID });
 	return dryRunItems(
 		this,
-		inputs.map((entry) => ({ ...entry, model })),
+		inputs.map((entry) => ({ ...entry, model, path })),
 		invalid,
 	);
 }

@@ -26,7 +26,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	});
 	return await withPaidJobs(this, client, invalid, async (jobs) => {
 		const plan = {
-			modelId: MODEL_ID,
+			target: { model: MODEL_ID },
 			inputs,
 			limit: options.maxConcurrency,
 			volatileKeys: VOLATILE_KEYS,

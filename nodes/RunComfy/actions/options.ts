@@ -1,20 +1,13 @@
 import { optionsField as sharedOptionsField } from '../../shared/descriptions/options';
-import { OPERATIONS } from './descriptions';
+import { RESULTING, SUBMITTING, WAITING } from './operations';
 
 /** The Options collection: each option shown only for the operations that read it. */
-
-const waiting = [OPERATIONS.run, OPERATIONS.waitForCompletion];
-
 export const optionsField = sharedOptionsField(
-	{
-		submitting: [OPERATIONS.run, OPERATIONS.submit],
-		waiting,
-		resulting: [...waiting, OPERATIONS.getResult, OPERATIONS.checkJob],
-	},
+	{ submitting: SUBMITTING, waiting: WAITING, resulting: RESULTING },
 	{
 		download: 'Download Files',
 		downloadDescription:
-			'Whether to attach every file the model returns as binary data (data, data_1, …). RunComfy URLs expire after some days.',
+			'Whether to attach every file the job returns as binary data (data, data_1, …). RunComfy deletes output files after some days (a deployment’s after 7).',
 		binaryHint:
 			'The name of the output binary field for the first file; further files get _1, _2, …',
 	},

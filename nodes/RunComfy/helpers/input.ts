@@ -80,20 +80,35 @@ async function readBinaryInputs(ctx: IExecuteFunctions, itemIndex: number, model
 				`Binary Inputs: model ${model.id} has no input "${name}"; its inputs are ${[...known.keys()].join(', ')}`,
 			);
 		}
-		const property = valueOf(checkBinaryPropertyName('Input Binary Field', entry.binaryProperty));
-		const label = `The file for ${known.get(name) ?? name} (binary field "${property}")`;
-		const binary = ctx.helpers.assertBinaryData(itemIndex, property);
-		const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-		if (buffer.length === 0) throw new InputError(`${label} is empty (0 bytes)`);
-		if (buffer.length > MAX_FILE_BYTES) {
-			throw new InputError(
-				`${label} is ${megabytes(buffer.length)} MB; files sent from binary may be at most 6 MB. Use a hosted URL instead.`,
-			);
-		}
-		const mimeType = (binary.mimeType || 'application/octet-stream').split(';')[0].trim();
-		values[name] = `data:${mimeType};base64,${buffer.toString('base64')}`;
+		values[name] = await binaryDataUri(
+			ctx,
+			itemIndex,
+			entry.binaryProperty,
+			known.get(name) ?? name,
+		);
 	}
 	return values;
+}
+
+/** A file of the item as a data: URI, refused when empty or over 6 MB; `label` names the input. */
+export async function binaryDataUri(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	binaryProperty: unknown,
+	label: string,
+): Promise<string> {
+	const property = valueOf(checkBinaryPropertyName('Input Binary Field', binaryProperty));
+	const file = `The file for ${label} (binary field "${property}")`;
+	const binary = ctx.helpers.assertBinaryData(itemIndex, property);
+	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+	if (buffer.length === 0) throw new InputError(`${file} is empty (0 bytes)`);
+	if (buffer.length > MAX_FILE_BYTES) {
+		throw new InputError(
+			`${file} is ${megabytes(buffer.length)} MB; files sent from binary may be at most 6 MB. Use a hosted URL instead.`,
+		);
+	}
+	const mimeType = (binary.mimeType || 'application/octet-stream').split(';')[0].trim();
+	return `data:${mimeType};base64,${buffer.toString('base64')}`;
 }
 
 /** One item's API input for `model`: every value checked against the schema when there is one. */

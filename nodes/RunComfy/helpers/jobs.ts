@@ -31,7 +31,7 @@ export async function submitToModels(
 	const failed: ItemResult[] = [];
 	for (const [modelId, group] of byModel) {
 		const model = group[0].model;
-		const plan = { modelId, inputs: group, limit, volatileKeys: [] };
+		const plan = { target: { model: modelId }, inputs: group, limit, volatileKeys: [] };
 		const done = await submitJobs(ctx, client, plan, jobs.memory, jobs.created);
 		submitted.push(...done.submitted.map((job) => ({ ...job, model })));
 		failed.push(...done.failed);

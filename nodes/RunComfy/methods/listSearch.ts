@@ -1,6 +1,12 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { displayNameOf, entriesOf, priceText, readModel, totalOf } from '../../shared/catalog/models';
+import {
+	displayNameOf,
+	entriesOf,
+	priceText,
+	readModel,
+	totalOf,
+} from '../../shared/catalog/models';
 import { RunComfyClient } from '../../shared/transport';
 
 const PAGE_SIZE = 50;

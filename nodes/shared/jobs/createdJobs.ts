@@ -74,9 +74,13 @@ export class CreatedJobs {
 	private cancel(requestId: string): void {
 		const sent = this.client.cancelDetached(requestId).then(
 			(answer) =>
-				this.ctx.logger.info(
-					`RunComfy job ${requestId}: execution stopped, cancel answered ${answer.outcome ?? answer.status}`,
-				),
+				answer.status === 'cancellation_requested'
+					? this.ctx.logger.warn(
+							`RunComfy job ${requestId}: execution stopped, cancellation requested; if it was already running it may keep running and billing until it ends: follow it with Job → Wait for Completion and this request id`,
+						)
+					: this.ctx.logger.info(
+							`RunComfy job ${requestId}: execution stopped, cancel answered ${answer.outcome ?? answer.status}`,
+						),
 			(error: Error) =>
 				this.ctx.logger.warn(
 					`RunComfy job ${requestId}: execution stopped, cancel failed (${error.message}); the job may still run`,

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { MediaFile, MediaKind } from '../output/media';
-import { downloadMedia, mediaOf, resultJson } from '../output/media';
+import { downloadMedia } from '../output/media';
+import { hasResult, jobErrorText, jobFiles, jobJson } from '../output/jobFiles';
 import type { NodeOptions } from '../parameters';
 import { mapWithConcurrency } from '../pool';
 import type { ItemResult } from '../results';
@@ -22,9 +23,7 @@ export interface CompletionOptions extends NodeOptions {
 
 /** The files of `answer` that count for `delivers`, and the word for them. */
 export function deliveredFiles(answer: JobAnswer, delivers: CompletionOptions['delivers']) {
-	const files = mediaOf(answer.output).filter(
-		(file) => delivers === 'any' || file.kind === delivers,
-	);
+	const files = jobFiles(answer).filter((file) => delivers === 'any' || file.kind === delivers);
 	return { files, noun: delivers === 'any' ? 'file' : delivers };
 }
 
@@ -33,6 +32,10 @@ function describeWhere(files: MediaFile[]): string {
 }
 
 const RESUME_HINT = 'Resume it with the Wait for Completion operation and this Request ID.';
+
+/** A deployment's answer to a cancel: queued jobs end, a running one may run (and bill) on. */
+export const CANCELLATION_REQUESTED =
+	'RunComfy was asked to cancel it (cancellation_requested): a job already running may keep running, and billing, until it ends.';
 
 interface Context {
 	ctx: IExecuteFunctions;
@@ -50,6 +53,9 @@ function fail(c: Context, message: string, status?: string, description?: string
 async function tryCancel(c: Context): Promise<{ cancelled: boolean; text: string }> {
 	try {
 		const answer = await c.client.cancel(c.job.requestId);
+		if (answer.status === 'cancellation_requested') {
+			return { cancelled: false, text: `${CANCELLATION_REQUESTED} ${RESUME_HINT}` };
+		}
 		return answer.outcome === 'cancelled' || answer.status === 'cancelled'
 			? { cancelled: true, text: 'It was still queued, so it was cancelled.' }
 			: {
@@ -64,16 +70,6 @@ async function tryCancel(c: Context): Promise<{ cancelled: boolean; text: string
 	}
 }
 
-function jobError(answer: JobAnswer): string {
-	const error = answer.error;
-	if (typeof error === 'string' && error) return error;
-	if (error && typeof error === 'object') {
-		const message = (error as IDataObject).message ?? (error as IDataObject).error_message;
-		return typeof message === 'string' ? message : JSON.stringify(error);
-	}
-	return 'no reason given';
-}
-
 /** A finished job is a success only with a usable URL of the files it should deliver. */
 async function completed(
 	c: Context,
@@ -83,7 +79,7 @@ async function completed(
 ): Promise<ItemResult> {
 	const { itemIndex, requestId } = c.job;
 	const { files, noun } = deliveredFiles(answer, c.options.delivers);
-	if (files.length === 0) {
+	if (!hasResult(answer, files)) {
 		return fail(
 			c,
 			`The job finished but its output holds no ${noun} URL`,
@@ -91,9 +87,10 @@ async function completed(
 			`RunComfy reported "${answer.status}" with output ${JSON.stringify(answer.output ?? null).slice(0, 300)}.`,
 		);
 	}
-	const primary = c.options.delivers === 'any' ? files[0].kind : c.options.delivers;
-	const json = { ...resultJson(requestId, answer, primary, waitedMs), ...extraJson };
-	if (!c.options.download) return { itemIndex, requestId, status: answer.status, item: { json } };
+	const primary = c.options.delivers === 'any' ? (files[0]?.kind ?? 'file') : c.options.delivers;
+	const json = { ...jobJson(requestId, answer, primary, waitedMs), ...extraJson };
+	if (!c.options.download || files.length === 0)
+		return { itemIndex, requestId, status: answer.status, item: { json } };
 	try {
 		const binary = await downloadMedia(c.ctx, c.client, requestId, files, c.options);
 		return { itemIndex, requestId, status: answer.status, item: { json, binary } };
@@ -151,7 +148,7 @@ async function toItemResult(
 			return fail(
 				c,
 				outcome.status === 'failed'
-					? `The RunComfy job failed: ${jobError(outcome.answer)}`
+					? `The RunComfy job failed: ${jobErrorText(outcome.answer)}`
 					: 'The RunComfy job was cancelled',
 				outcome.status,
 			);

@@ -1,6 +1,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { downloadMedia, resultJson } from '../output/media';
+import { downloadMedia } from '../output/media';
+import { hasResult, jobErrorText, jobJson } from '../output/jobFiles';
 import type { NodeOptions } from '../parameters';
 import type { RunComfyClient } from '../transport';
 import { RunComfyError } from '../transport';
@@ -22,22 +23,22 @@ export async function lookUpResult(
 	const status = String(answer.status ?? '').toLowerCase();
 	const { files, noun } = deliveredFiles(answer, options.delivers);
 	const primary = options.delivers === 'any' ? (files[0]?.kind ?? 'file') : options.delivers;
-	const json = resultJson(requestId, answer, primary);
+	const json = jobJson(requestId, answer, primary);
 	if (typeof answer.queue_position === 'number') json.queuePosition = answer.queue_position;
 	if (FAILED_STATUSES.has(status)) {
-		const reason = typeof answer.error === 'string' && answer.error ? `: ${answer.error}` : '';
+		const reason = answer.error ? `: ${jobErrorText(answer)}` : '';
 		const ended = status === 'failed' ? `failed${reason}` : 'was cancelled';
 		throw new RunComfyError('unexpected', `The RunComfy job ${ended}`);
 	}
 	if (!SUCCESS_STATUSES.has(status)) return { json, status: answer.status };
-	if (files.length === 0) {
+	if (!hasResult(answer, files)) {
 		const output = JSON.stringify(answer.output ?? null).slice(0, 200);
 		throw new RunComfyError(
 			'unexpected',
 			`The job finished but its output holds no ${noun} URL (output: ${output})`,
 		);
 	}
-	if (!options.download) return { json, status: answer.status };
+	if (!options.download || files.length === 0) return { json, status: answer.status };
 	const binary = await downloadMedia(ctx, client, requestId, files, options);
 	return { json, binary, status: answer.status };
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { JobAnswer, RunComfyClient } from '../transport';
+import type { JobAnswer, JobTarget, RunComfyClient } from '../transport';
 import { RunComfyError } from '../transport';
 import type { CreatedJobs } from './createdJobs';
 import { recordCreatedJob } from './executionJobs';
@@ -29,7 +29,9 @@ export interface Submitted {
 }
 
 export interface SubmitPlan {
-	modelId: string;
+	target: JobTarget;
+	/** Query parameters of the submit (a deployment's callback URL). */
+	query?: IDataObject;
 	inputs: Array<{ itemIndex: number; input: IDataObject }>;
 	limit: number;
 	/** Input keys whose value may differ between tries of the same item (a random seed). */
@@ -71,8 +73,8 @@ export async function submitJobs(
 	};
 	const stopOnFailure = !ctx.continueOnFail();
 	await mapWithConcurrency(plan.inputs, plan.limit, async ({ itemIndex, input }) => {
-		// The model is part of what makes an item the same: a changed model is a new job.
-		const print = `${plan.modelId}|${fingerprint(input, plan.volatileKeys)}`;
+		// What it runs on is part of what makes an item the same: a changed model is a new job.
+		const print = `${targetKey(plan.target)}|${fingerprint(input, plan.volatileKeys)}`;
 		// A job an earlier try created is always taken up (it costs nothing more), so none is lost.
 		if (takeUpEarlier(run, itemIndex, input, print)) return;
 		if ((stopOnFailure && run.failed.length > 0) || client.stopped) return;
@@ -103,6 +105,8 @@ function takeUpEarlier(run: Run, itemIndex: number, input: IDataObject, print: s
 	run.ctx.logger.info(
 		`RunComfy job ${earlier.requestId} (item ${itemIndex}): reused from an earlier try of this node`,
 	);
+	if ('deployment' in run.plan.target)
+		run.client.follow(earlier.requestId, run.plan.target.deployment);
 	run.created.add(earlier.requestId);
 	const ranWith = { ...input, ...earlier.volatile };
 	run.submitted.push(job(itemIndex, earlier.requestId, {}, ranWith, true));
@@ -113,7 +117,7 @@ async function submitOne(run: Run, itemIndex: number, input: IDataObject, print:
 	const { ctx, client, plan, memory } = run;
 	const volatile = pick(input, plan.volatileKeys);
 	try {
-		const answer = await client.submit(plan.modelId, input);
+		const answer = await client.submit(plan.target, input, plan.query);
 		const requestId = typeof answer.request_id === 'string' ? answer.request_id : '';
 		if (!requestId) {
 			throw new RunComfyError(
@@ -146,6 +150,11 @@ function job(
 	reused: boolean,
 ): Submitted {
 	return { itemIndex, requestId, answer, input, submittedAt: Date.now(), reused };
+}
+
+/** A model's jobs and a deployment's never match, even under the same name. */
+function targetKey(target: JobTarget): string {
+	return 'model' in target ? target.model : `deployment:${target.deployment}`;
 }
 
 function pick(input: IDataObject, keys: readonly string[]): IDataObject {

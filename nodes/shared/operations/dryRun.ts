@@ -4,12 +4,15 @@ import type { Priced } from '../jobs/spending';
 import { estimateSpend } from '../jobs/spending';
 import type { ItemResult } from '../results';
 import { finishItems } from '../results';
-import { modelPath } from '../transport';
 
 export interface Preview {
 	itemIndex: number;
 	input: IDataObject;
 	model: Priced;
+	/** The submit's path, from the client (the only place that builds RunComfy URLs). */
+	path: string;
+	/** What the item says of what runs it (a deployment's id, name and hardware). */
+	extra?: IDataObject;
 }
 
 /**
@@ -30,14 +33,15 @@ export function dryRunItems(
 				? 'items × the catalog price per job'
 				: `no estimate: no per-job price in the catalog for ${unknown.map((model) => model.id).join(', ')}`,
 	};
-	const items = previews.map(({ itemIndex, input, model }) => ({
+	const items = previews.map(({ itemIndex, input, model, path, extra }) => ({
 		itemIndex,
 		item: {
 			json: {
 				dryRun: true,
 				message: 'Nothing was sent to RunComfy: this is the request a run would send.',
-				request: { method: 'POST', path: `/v1/models/${modelPath(model.id)}` },
+				request: { method: 'POST', path },
 				payload: input,
+				...extra,
 				price: model.price ?? null,
 				priceUnit: model.priceUnit ?? null,
 				estimate,

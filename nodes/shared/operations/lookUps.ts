@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { MediaKind } from '../output/media';
+import { CANCELLATION_REQUESTED } from '../jobs/outcomes';
 import { lookUpResult } from '../jobs/result';
 import { checkAgainAt } from '../jobs/schedule';
 import { lookUpEach } from '../lookUp';
@@ -19,6 +20,13 @@ export interface NodeProfile {
 export async function cancelJobs(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await lookUpEach(ctx, async (client, requestId) => {
 		const answer = await client.cancel(requestId);
+		if (answer.status === 'cancellation_requested') {
+			const json = { requestId, outcome: 'cancellation_requested', cancelled: false };
+			return {
+				json: { ...json, status: answer.status, message: CANCELLATION_REQUESTED },
+				status: answer.status,
+			};
+		}
 		const outcome =
 			answer.outcome ?? (answer.status === 'cancelled' ? 'cancelled' : 'not_cancellable');
 		return {

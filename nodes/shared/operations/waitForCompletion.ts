@@ -5,7 +5,7 @@ import { jobsCreatedInThisExecution } from '../jobs/executionJobs';
 import { completeJobs } from '../jobs/outcomes';
 import type { TrackedJob } from '../jobs/polling';
 import type { NodeProfile } from './lookUps';
-import { readEach, readOptions, readRequestId } from '../parameters';
+import { readEach, readJob, readOptions, readRequestId } from '../parameters';
 import type { ItemResult } from '../results';
 import { finishItems } from '../results';
 import { RunComfyClient } from '../transport';
@@ -27,6 +27,7 @@ export async function waitForCompletion(
 	}));
 	if (jobs.length > 0) {
 		const client = await RunComfyClient.create(ctx);
+		for (const job of jobs) readJob(ctx, client, job.itemIndex, job.requestId);
 		// These jobs were created elsewhere: another item's failure leaves them running. A Stop
 		// cancels those a RunComfy node submitted earlier in this execution (n8n 2.x does not save a
 		// stopped execution's run data, so nothing would name them); jobs from elsewhere run on.

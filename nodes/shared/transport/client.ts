@@ -15,6 +15,7 @@ import { backoffDelay, RETRY } from './retry';
 import { printableUrl, Secrets } from './secrets';
 import type { Raw } from './answer';
 import { readAnswer } from './answer';
+import { jsonText } from '../workflow/jsonText';
 import type { Call, JobAnswer, Reply } from './types';
 import { REQUEST_TIMEOUT_MS } from './types';
 
@@ -28,6 +29,9 @@ export function pathSegment(value: string): string {
 	}
 	return encodeURIComponent(value);
 }
+
+/** What a job runs on: a model of the catalog (Model API) or a Serverless deployment. */
+export type JobTarget = { model: string } | { deployment: string };
 
 /** A model id keeps its slashes; each segment is encoded. */
 export function modelPath(modelId: string): string {
@@ -44,9 +48,42 @@ export class RunComfyClient {
 		private readonly ctx: IExecuteFunctions,
 		private readonly baseUrl: string,
 		readonly secrets: Secrets,
-		/** The Account API URL as the credential gives it: checked only when the balance is read. */
+		/**
+		 * The Account API URL as the credential gives it: the Serverless API and the balance live
+		 * there. Checked only when it is used.
+		 */
 		private readonly accountUrl: string,
 	) {}
+
+	/** The deployment each Serverless job belongs to; a job not in here is a Model API job. */
+	private readonly deploymentOf = new Map<string, string>();
+
+	/** From now on `requestId` is followed as a job of `deploymentId` (empty: a Model API job). */
+	follow(requestId: string, deploymentId?: string): void {
+		if (deploymentId) this.deploymentOf.set(requestId, deploymentId);
+		else this.deploymentOf.delete(requestId);
+	}
+
+	/** The deployment a followed job belongs to, if it is a Serverless job. */
+	deploymentFor(requestId: string): string | undefined {
+		return this.deploymentOf.get(requestId);
+	}
+
+	/** Where a job's calls go: its host and path without the call. */
+	private jobLocation(requestId: string): { base: string; path: string } {
+		const deployment = this.deploymentOf.get(requestId);
+		if (!deployment) return { base: this.baseUrl, path: `/v1/requests/${pathSegment(requestId)}` };
+		return {
+			base: this.serverlessUrl(),
+			path: `/prod/v1/deployments/${pathSegment(deployment)}/requests/${pathSegment(requestId)}`,
+		};
+	}
+
+	/** The Serverless API's base: the Account API URL, checked before its first use. */
+	private serverlessUrl(): string {
+		parseBaseUrl(this.ctx, this.accountUrl, 'accountApiUrl');
+		return this.accountUrl;
+	}
 
 	/** From a node's run, or from a load-options method (catalog calls only: no Stop signal there). */
 	static async create(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<RunComfyClient> {
@@ -67,7 +104,15 @@ export class RunComfyClient {
 
 	/** Where a job can be followed, for output: never with credentials in it. */
 	jobUrl(requestId: string, call: 'status' | 'result' | 'cancel'): string {
-		return `${this.printableBaseUrl}/v1/requests/${pathSegment(requestId)}/${call}`;
+		const { base, path } = this.jobLocation(requestId);
+		return `${printableUrl(base)}${path}/${call}`;
+	}
+
+	/** The request path a submit to `target` goes to (Dry Run shows it). */
+	submitPath(target: JobTarget): string {
+		return 'model' in target
+			? `/v1/models/${modelPath(target.model)}`
+			: `/prod/v1/deployments/${pathSegment(target.deployment)}/inference`;
 	}
 
 	/**
@@ -75,13 +120,21 @@ export class RunComfyClient {
 	 * sent. Sent without the execution's Stop signal: once on the wire, its answer is awaited so
 	 * the job it creates is known and can be cancelled.
 	 */
-	async submit(modelId: string, input: IDataObject): Promise<JobAnswer> {
-		const path = `/v1/models/${modelPath(modelId)}`;
-		return await this.withRetries(
+	async submit(target: JobTarget, input: IDataObject, qs?: IDataObject): Promise<JobAnswer> {
+		const path = this.submitPath(target);
+		const base = 'model' in target ? this.baseUrl : this.serverlessUrl();
+		// Integers beyond 2^53 (ComfyUI seeds) go out exactly as typed: the body is sent as text.
+		const body = 'model' in target ? input : jsonText(input);
+		const answer = await this.withRetries(
 			'submit',
 			(error) => error.submitNotTaken,
-			async () => (await this.send('submit', 'POST', path, { body: input, detached: true })).answer,
+			async () =>
+				(await this.send('submit', 'POST', path, { body, qs, base, detached: true })).answer,
 		);
+		if ('deployment' in target && answer.request_id) {
+			this.follow(String(answer.request_id), target.deployment);
+		}
+		return answer;
 	}
 
 	async status(requestId: string): Promise<JobAnswer> {
@@ -99,8 +152,8 @@ export class RunComfyClient {
 
 	/** Cancel after the execution was stopped: one attempt, without the (aborted) Stop signal. */
 	async cancelDetached(requestId: string): Promise<JobAnswer> {
-		const path = `/v1/requests/${pathSegment(requestId)}/cancel`;
-		return (await this.send('cancel', 'POST', path, { detached: true })).answer;
+		const { base, path } = this.jobLocation(requestId);
+		return (await this.send('cancel', 'POST', `${path}/cancel`, { base, detached: true })).answer;
 	}
 
 	/** A page of the model catalog: the raw answer (an array, or an object holding one). */
@@ -121,6 +174,64 @@ export class RunComfyClient {
 		const { answer } = await this.withRetries('balance', (error) => error.isTransient, once);
 		const usd = Number(answer.balance_usd ?? Number(answer.balance_microdollars) / 1e6);
 		return Number.isFinite(usd) ? usd : undefined;
+	}
+
+	/**
+	 * A call on the Serverless API's deployments. Reads are retried on transient failures;
+	 * create, update and delete only when the server certainly did not take them.
+	 */
+	async deployments(
+		method: IHttpRequestMethods,
+		path: string,
+		request: { qs?: IDataObject; body?: IDataObject } = {},
+	): Promise<unknown> {
+		const base = this.serverlessUrl();
+		const once = async () =>
+			await this.send('deployments', method, `/prod/v2/deployments${path}`, {
+				...request,
+				base,
+				list: true,
+			});
+		const retryable = (error: RunComfyError) =>
+			method === 'GET' ? error.isTransient : error.submitNotTaken;
+		return (await this.withRetries('deployments', retryable, once)).answer;
+	}
+
+	/**
+	 * A deployment's object_info as text (its integers may pass 2^53). With the token only on the
+	 * Account API URL's host; anywhere else without it, so the token never leaves RunComfy.
+	 */
+	async objectInfoText(url: string): Promise<string> {
+		const base = this.serverlessUrl();
+		const own = new URL(url).origin === new URL(base).origin;
+		const options: IHttpRequestOptions = {
+			method: 'GET',
+			url,
+			encoding: 'text',
+			json: false,
+			disableFollowRedirect: true,
+			timeout: REQUEST_TIMEOUT_MS.objectInfo,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		};
+		let raw: Raw;
+		try {
+			raw = (
+				own
+					? await this.ctx.helpers.httpRequestWithAuthentication.call(
+							this.ctx,
+							CREDENTIAL_TYPE,
+							options,
+						)
+					: await this.ctx.helpers.httpRequest(options)
+			) as Raw;
+		} catch (error) {
+			throw this.networkError(`the object_info host ${printableUrl(url)}`, error);
+		}
+		if (raw.statusCode < 200 || raw.statusCode >= 300) {
+			throw new RunComfyError('badAnswer', `object_info answered HTTP ${raw.statusCode}`);
+		}
+		return typeof raw.body === 'string' ? raw.body : JSON.stringify(raw.body);
 	}
 
 	private async catalog(path: string, qs?: IDataObject): Promise<unknown> {
@@ -193,8 +304,8 @@ export class RunComfyClient {
 		retry: boolean,
 		qs?: IDataObject,
 	): Promise<Reply> {
-		const path = `/v1/requests/${pathSegment(requestId)}/${call}`;
-		const once = async () => await this.send(call, method, path, { qs });
+		const { base, path } = this.jobLocation(requestId);
+		const once = async () => await this.send(call, method, `${path}/${call}`, { qs, base });
 		if (!retry) return await once();
 		return await this.withRetries(call, (error) => error.isTransient, once);
 	}
@@ -204,7 +315,7 @@ export class RunComfyClient {
 		method: IHttpRequestMethods,
 		path: string,
 		request: {
-			body?: IDataObject;
+			body?: IDataObject | string;
 			qs?: IDataObject;
 			detached?: boolean;
 			list?: boolean;
@@ -217,6 +328,8 @@ export class RunComfyClient {
 			url: `${base}${path}`,
 			qs: request.qs,
 			body: request.body,
+			// A body already written as JSON text is sent as it is.
+			headers: typeof request.body === 'string' ? { 'Content-Type': 'application/json' } : {},
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,

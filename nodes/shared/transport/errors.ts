@@ -9,6 +9,7 @@ export type ErrorKind =
 	| 'permission'
 	| 'unknownModel'
 	| 'notFound'
+	| 'deploymentOff'
 	| 'invalidInput'
 	| 'rateLimited'
 	| 'server'
@@ -26,6 +27,12 @@ const KIND_BY_ERROR_CODE: Record<string, ErrorKind> = {
 	'403001': 'permission',
 	'404001': 'notFound',
 	'422001': 'invalidInput',
+	// The Serverless API's codes: not your deployment, funds, a deployment disabled or deleted.
+	'401001': 'auth',
+	'403003': 'permission',
+	'10001': 'balance',
+	'10002': 'deploymentOff',
+	'10003': 'deploymentOff',
 };
 
 const KIND_BY_HTTP_STATUS: Record<number, ErrorKind> = {
@@ -133,12 +140,12 @@ export function errorFromAnswer(
 	const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
 	const answer = (isObject ? body : {}) as IDataObject;
 	const errorCode = answer.error_code !== undefined ? String(answer.error_code) : undefined;
-	const apiMessage =
-		typeof answer.error_message === 'string'
-			? answer.error_message
-			: typeof body === 'string'
-				? body.slice(0, 200)
-				: undefined;
+	// The message key varies between RunComfy's APIs; without an error code it is not RunComfy's.
+	const keys = errorCode ? [answer.message, answer.error, answer.detail] : [];
+	const keyed = [answer.error_message, ...keys].find(
+		(value) => typeof value === 'string' && value !== '',
+	) as string | undefined;
+	const apiMessage = keyed ?? (typeof body === 'string' ? body.slice(0, 200) : undefined);
 	const kind = kindOf(httpCode, errorCode, isObject);
 	const reason =
 		kind === 'redirect'

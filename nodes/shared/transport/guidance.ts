@@ -18,7 +18,7 @@ const GUIDANCE: Record<ErrorKind, { message: string; description: string }> = {
 	permission: {
 		message: 'RunComfy denied permission for this request',
 		description:
-			'The token is valid but may not use this model or request. Check your RunComfy plan and the token.',
+			'The token is valid but may not use this model, deployment or request (a deployment of another account answers so). Check the ID, your RunComfy plan and the token.',
 	},
 	unknownModel: {
 		message: 'RunComfy does not know this model id',
@@ -29,6 +29,11 @@ const GUIDANCE: Record<ErrorKind, { message: string; description: string }> = {
 		message: 'RunComfy does not know this request id',
 		description:
 			'The Request ID is wrong or has expired. Check the value passed to the Request ID field.',
+	},
+	deploymentOff: {
+		message: 'This RunComfy deployment is disabled or deleted',
+		description:
+			'Enable the deployment in RunComfy (or with Deployment → Update, Enabled on), or pick another one. No job was created.',
 	},
 	invalidInput: {
 		message: 'RunComfy rejected the input',

@@ -12,3 +12,4 @@ export { toNodeApiError } from './guidance';
 export { backoffDelay, parseRetryAfter } from './retry';
 export { printableUrl, Secrets } from './secrets';
 export type { Call, JobAnswer, Reply } from './types';
+export type { JobTarget } from './client';

@@ -2,9 +2,19 @@ import type { IDataObject } from 'n8n-workflow';
 
 /**
  * `catalog`: the model list, categories and one model's details; `balance`: the account's balance
- * on the Account API URL. Both read-only, safe to repeat.
+ * on the Account API URL. Both read-only, safe to repeat. `deployments`: the Serverless API's
+ * deployment records (list, get, create, update, delete); `objectInfo`: a deployment's ComfyUI
+ * node definitions.
  */
-export type Call = 'submit' | 'status' | 'result' | 'cancel' | 'catalog' | 'balance';
+export type Call =
+	| 'submit'
+	| 'status'
+	| 'result'
+	| 'cancel'
+	| 'catalog'
+	| 'balance'
+	| 'deployments'
+	| 'objectInfo';
 
 /** What RunComfy answers on the four calls; every field is optional because some are guesses. */
 export interface JobAnswer extends IDataObject {
@@ -35,4 +45,6 @@ export const REQUEST_TIMEOUT_MS: Record<Call, number> = {
 	cancel: 30_000,
 	catalog: 30_000,
 	balance: 30_000,
+	deployments: 30_000,
+	objectInfo: 30_000,
 };

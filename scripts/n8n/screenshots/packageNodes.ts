@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-require-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-require-imports */
 /** The package's nodes as the editor lists them, read from the build (dist/) and its codex files. */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { entriesOf, modelJson, readModel } from '../../shared/catalog/models';
-import type { ItemResult } from '../../shared/results';
-import { failure, finishItems } from '../../shared/results';
-import type { RunComfyClient } from '../../shared/transport';
-import { RunComfyClient as Client } from '../../shared/transport';
-import { checkNumber, valueOf } from '../../shared/values';
+import { entriesOf, modelJson, readModel } from '../../../shared/catalog/models';
+import type { ItemResult } from '../../../shared/results';
+import { failure, finishItems } from '../../../shared/results';
+import type { RunComfyClient } from '../../../shared/transport';
+import { RunComfyClient as Client } from '../../../shared/transport';
+import { checkNumber, valueOf } from '../../../shared/values';
 
 /** The catalog's models, one output item each: search, category, all pages or a limit. */
 

@@ -1,16 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { waitForSubmitted, withPaidJobs } from '../../shared/jobs/paidRun';
-import { guardSpending } from '../../shared/jobs/spending';
-import type { Submitted } from '../../shared/jobs/submission';
-import { shownInput } from '../../shared/output/media';
-import { readOptions } from '../../shared/parameters';
-import { finishItems } from '../../shared/results';
-import { RunComfyClient } from '../../shared/transport';
-import { readModelInputs } from '../helpers/input';
-import type { SubmittedToModel } from '../helpers/jobs';
-import { modelFacts, submitToModels } from '../helpers/jobs';
-import { ModelCache } from '../helpers/models';
+import { waitForSubmitted, withPaidJobs } from '../../../shared/jobs/paidRun';
+import { guardSpending } from '../../../shared/jobs/spending';
+import type { Submitted } from '../../../shared/jobs/submission';
+import { shownInput } from '../../../shared/output/media';
+import { readOptions } from '../../../shared/parameters';
+import { finishItems } from '../../../shared/results';
+import { RunComfyClient } from '../../../shared/transport';
+import { readModelInputs } from '../../helpers/input';
+import type { SubmittedToModel } from '../../helpers/jobs';
+import { modelFacts, submitToModels } from '../../helpers/jobs';
+import { ModelCache } from '../../helpers/models';
 import { DOWNLOAD_LABEL, noSchemaHint } from './common';
 
 /** Submit every item's job, wait for all of them together, return one item per input item. */

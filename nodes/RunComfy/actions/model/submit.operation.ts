@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { submittedItem, withPaidJobs } from '../../shared/jobs/paidRun';
-import { guardSpending } from '../../shared/jobs/spending';
-import { readOptions } from '../../shared/parameters';
-import { finishItems } from '../../shared/results';
-import { RunComfyClient } from '../../shared/transport';
-import { readModelInputs } from '../helpers/input';
-import { modelFacts, submitToModels } from '../helpers/jobs';
-import { ModelCache } from '../helpers/models';
+import { submittedItem, withPaidJobs } from '../../../shared/jobs/paidRun';
+import { guardSpending } from '../../../shared/jobs/spending';
+import { readOptions } from '../../../shared/parameters';
+import { finishItems } from '../../../shared/results';
+import { RunComfyClient } from '../../../shared/transport';
+import { readModelInputs } from '../../helpers/input';
+import { modelFacts, submitToModels } from '../../helpers/jobs';
+import { ModelCache } from '../../helpers/models';
 import { noSchemaHint } from './common';
 
 /** Submit and return at once: the request id, the model's price and the URLs to follow the job. */

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ModelInput } from '../helpers/input';
+import type { ModelInput } from '../../helpers/input';
 
 export const DOWNLOAD_LABEL = { download: 'Download Files' };
 

@@ -1,27 +1,54 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestIdField as sharedRequestIdField } from '../../shared/descriptions/requestId';
+import { MODEL_URL_REGEX } from '../../../shared/catalog/models';
 
-import { MODEL_URL_REGEX } from '../../shared/catalog/models';
+/** The Model resource's fields; an operation reads only those shown for it. */
 
-/** The RunComfy node's fields; an operation reads only those shown for it. */
+/** The Model resource's operations, the main one first (the node panel lists them as given). */
+export const modelOperationField: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['model'] } },
+	// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
+	options: [
+		{
+			name: 'Run Model',
+			value: 'run',
+			action: 'Run a model',
+			description: 'Submit a job, wait until it ends and return its files',
+		},
+		{
+			name: 'Submit Job',
+			value: 'submit',
+			action: 'Submit a model job',
+			description: 'Submit a job and return its request ID at once, without waiting',
+		},
+		{
+			name: 'Dry Run',
+			value: 'dryRun',
+			action: 'Preview the requests without paying',
+			description:
+				'Validate every item against the model and output the exact request each would send, with the price and the estimate; nothing is sent',
+		},
+		{
+			name: 'Get Model',
+			value: 'getModel',
+			action: 'Get a model',
+			description: "A model's inputs, price and unit, categories and page",
+		},
+		{
+			name: 'List Models',
+			value: 'listModels',
+			action: 'List models',
+			description: "Search RunComfy's model catalog",
+		},
+	],
+	default: 'run',
+};
 
-export const OPERATIONS = {
-	run: 'run',
-	submit: 'submit',
-	getStatus: 'getStatus',
-	waitForCompletion: 'waitForCompletion',
-	getResult: 'getResult',
-	cancel: 'cancel',
-	listModels: 'listModels',
-	getModel: 'getModel',
-	checkJob: 'checkJob',
-	dryRun: 'dryRun',
-} as const;
-
-export type Operation = keyof typeof OPERATIONS;
-
-const creating = { show: { operation: [OPERATIONS.run, OPERATIONS.submit, OPERATIONS.dryRun] } };
+const creating = { show: { operation: ['run', 'submit', 'dryRun'] } };
 
 export const modelField: INodeProperties = {
 	displayName: 'Model',
@@ -32,7 +59,7 @@ export const modelField: INodeProperties = {
 	description: 'The RunComfy model to run',
 	displayOptions: {
 		show: {
-			operation: [OPERATIONS.run, OPERATIONS.submit, OPERATIONS.dryRun, OPERATIONS.getModel],
+			operation: ['run', 'submit', 'dryRun', 'getModel'],
 		},
 	},
 	modes: [
@@ -148,9 +175,7 @@ export const inputFields: INodeProperties[] = [
 	},
 ];
 
-export const requestIdField = sharedRequestIdField('Submit Job or Run Model');
-
-const listing = { show: { operation: [OPERATIONS.listModels] } };
+const listing = { show: { operation: ['listModels'] } };
 
 export const listFields: INodeProperties[] = [
 	{

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { modelJson } from '../../shared/catalog/models';
-import type { ItemResult } from '../../shared/results';
-import { failure, finishItems } from '../../shared/results';
-import { RunComfyClient } from '../../shared/transport';
-import { ModelCache, readModelId } from '../helpers/models';
+import { modelJson } from '../../../shared/catalog/models';
+import type { ItemResult } from '../../../shared/results';
+import { failure, finishItems } from '../../../shared/results';
+import { RunComfyClient } from '../../../shared/transport';
+import { ModelCache, readModelId } from '../../helpers/models';
 
 /** One model's details: schema (as given and as the node reads it), price and unit, page URL. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

@@ -1,0 +1,149 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { isEmpty } from '../../shared/catalog/validate';
+import { readEach } from '../../shared/parameters';
+import { InputError, valueOf } from '../../shared/values';
+import { mergeAdditionalOverrides } from '../../shared/workflow/additionalOverrides';
+import { parseExactJson } from '../../shared/workflow/exactJson';
+import { fieldIdOf } from '../../shared/workflow/fieldId';
+import { buildOverrides } from '../../shared/workflow/overrides';
+import { checkWorkflowJson } from '../../shared/workflow/workflowJson';
+import type { DeploymentCache, DeploymentInfo } from './deployments';
+import { readDeploymentId } from './deployments';
+import { binaryDataUri } from './input';
+
+/** Each item's deployment and submit body: checked before anything is paid for. */
+
+export type InputMode = 'fields' | 'workflowJson' | 'flat';
+
+export interface WorkflowJobInput {
+	itemIndex: number;
+	deployment: DeploymentInfo;
+	input: IDataObject;
+}
+
+function parseObject(raw: unknown, label: string, example: string): IDataObject {
+	if (isEmpty(raw)) return {};
+	let value = raw;
+	if (typeof raw === 'string') {
+		try {
+			value = parseExactJson(raw);
+		} catch {
+			value = undefined;
+		}
+	}
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		throw new InputError(`${label} must be a JSON object, e.g. ${example}`);
+	}
+	return value as IDataObject;
+}
+
+/** The mapper's values: the fields below, or the item's own keys when mapping automatically. */
+function mappedValues(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	const mapper = (ctx.getNodeParameter('workflowInputs', itemIndex, {}) ?? {}) as IDataObject;
+	if (mapper.mappingMode === 'autoMapInputData') return ctx.getInputData()[itemIndex]?.json ?? {};
+	return (mapper.value ?? {}) as IDataObject;
+}
+
+/** Binary Inputs: each node input named gets the item's file as a data: URI. */
+async function binaryValues(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const entries = ctx.getNodeParameter(
+		'workflowBinaryInputs.input',
+		itemIndex,
+		[],
+	) as IDataObject[];
+	const values: IDataObject = {};
+	for (const entry of entries) {
+		const nodeId = String(entry.nodeId ?? '').trim();
+		const name = String(entry.inputName ?? '').trim();
+		if (!nodeId || !name) {
+			throw new InputError('Binary Inputs: give the Node ID and the Input Name of each file');
+		}
+		const label = `input "${name}" of node ${nodeId}`;
+		values[fieldIdOf(nodeId, name)] = await binaryDataUri(
+			ctx,
+			itemIndex,
+			entry.binaryProperty,
+			label,
+		);
+	}
+	return values;
+}
+
+async function overridesBody(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	deployment: DeploymentInfo,
+): Promise<IDataObject> {
+	const workflow = deployment.workflow;
+	if (!workflow) {
+		throw new InputError(
+			`Deployment ${deployment.id} has no ComfyUI workflow (a Serverless LoRA deployment): set Send to "Flat Inputs (JSON)" and give its inputs there`,
+		);
+	}
+	const values = { ...mappedValues(ctx, itemIndex), ...(await binaryValues(ctx, itemIndex)) };
+	// Every input of the workflow may be mapped (the switch only changes what the editor lists).
+	const mapped = valueOf(buildOverrides(workflow.inputs, filterKnown(values, workflow)));
+	const extra = ctx.getNodeParameter('additionalOverrides', itemIndex, '{}');
+	return valueOf(mergeAdditionalOverrides(workflow, mapped, extra)) as unknown as IDataObject;
+}
+
+/** When mapping automatically, the item's other keys are not inputs. */
+function filterKnown(values: IDataObject, workflow: DeploymentInfo['workflow']): IDataObject {
+	const mapper = new Set(workflow!.inputs.map((input) => input.id));
+	return Object.fromEntries(Object.entries(values).filter(([key]) => mapper.has(key)));
+}
+
+/** One item's submit body, as the chosen Send mode builds it. */
+export async function buildWorkflowBody(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	deployment: DeploymentInfo,
+): Promise<IDataObject> {
+	const mode = ctx.getNodeParameter('inputMode', itemIndex, 'fields') as InputMode;
+	if (mode === 'workflowJson') {
+		const raw = ctx.getNodeParameter('workflowJson', itemIndex, '');
+		const graph = valueOf(checkWorkflowJson(typeof raw === 'string' ? safeParse(raw) : raw));
+		return { workflow_api_json: graph as unknown as IDataObject };
+	}
+	if (mode === 'flat') {
+		const example = '{"prompt": "a red fox", "width": 1024}';
+		const flat = parseObject(
+			ctx.getNodeParameter('flatInputs', itemIndex, '{}'),
+			'Flat Inputs',
+			example,
+		);
+		if (Object.keys(flat).length === 0)
+			throw new InputError(`Flat Inputs is empty: give the deployment's inputs, e.g. ${example}`);
+		return flat;
+	}
+	return await overridesBody(ctx, itemIndex, deployment);
+}
+
+function safeParse(text: string): unknown {
+	try {
+		return parseExactJson(text);
+	} catch {
+		return text;
+	}
+}
+
+/** Every item's deployment and body, read before anything is submitted; bad items as results. */
+export async function readWorkflowInputs(ctx: IExecuteFunctions, cache: DeploymentCache) {
+	const { valid, invalid } = await readEach(ctx, async (itemIndex) => {
+		const deployment = await cache.get(readDeploymentId(ctx, itemIndex));
+		try {
+			return { deployment, input: await buildWorkflowBody(ctx, itemIndex, deployment) };
+		} catch (error) {
+			throw new NodeOperationError(ctx.getNode(), error as Error, {
+				itemIndex,
+				description: 'Nothing was submitted to RunComfy for this item.',
+			});
+		}
+	});
+	return {
+		inputs: valid.map(({ itemIndex, value }): WorkflowJobInput => ({ itemIndex, ...value })),
+		invalid,
+	};
+}
