@@ -3,6 +3,7 @@ import { sleep } from '../sleep';
 
 import type { RunComfyClient } from '../transport';
 import { cancelled, RunComfyError } from '../transport';
+import { watchIdle } from './idle';
 import type { MediaFile, MediaKind } from './media';
 
 /** Content types a file host may honestly answer with for each kind; an HTML page is none. */
@@ -37,7 +38,10 @@ const EXTENSIONS: Record<string, string> = {
 };
 
 interface Opened {
-	stream: { destroy?: () => void };
+	stream: {
+		destroy?: (error?: Error) => void;
+		on?: (event: 'data' | 'end' | 'close', listener: () => void) => unknown;
+	};
 	mimeType: string;
 	expectedBytes?: number;
 }
@@ -52,10 +56,11 @@ export async function downloadFile(
 	file: MediaFile,
 	options: { fileStem: string; timeoutMs: number },
 ): Promise<IBinaryData> {
-	const attempt = async (signal: AbortSignal) => {
+	const attempt = async (signal: AbortSignal, abort: (reason: RunComfyError) => void) => {
 		const opened = await openFile(ctx, client, file, signal);
 		const extension = EXTENSIONS[opened.mimeType] ?? opened.mimeType.split('/')[1] ?? 'bin';
 		let binary: IBinaryData;
+		const idle = watchIdle(opened.stream, file.kind, abort);
 		try {
 			binary = await ctx.helpers.prepareBinaryData(
 				opened.stream as unknown as Buffer,
@@ -64,7 +69,9 @@ export async function downloadFile(
 			);
 		} catch (error) {
 			opened.stream.destroy?.();
-			throw tooLarge(file.kind, error) ?? cutOff(client, file.kind, signal, error);
+			throw idle.error() ?? tooLarge(file.kind, error) ?? cutOff(client, file.kind, signal, error);
+		} finally {
+			idle.stop();
 		}
 		const stored = binary.bytes;
 		if (
@@ -83,11 +90,11 @@ export async function downloadFile(
 		ctx,
 		file.kind,
 		options.timeoutMs,
-		async (signal) =>
+		async (signal, abort) =>
 			await client.withRetries(
 				'download',
-				(error) => error.isTransient,
-				async () => await attempt(signal),
+				(error) => error.isTransient && !signal.aborted,
+				async () => await attempt(signal, abort),
 			),
 	);
 }
@@ -186,7 +193,7 @@ async function withDeadline<T>(
 	ctx: IExecuteFunctions,
 	kind: MediaKind,
 	timeoutMs: number,
-	task: (signal: AbortSignal) => Promise<T>,
+	task: (signal: AbortSignal, abort: (reason: RunComfyError) => void) => Promise<T>,
 ): Promise<T> {
 	const controller = new AbortController();
 	const timer = new AbortController();
@@ -200,7 +207,7 @@ async function withDeadline<T>(
 		() => undefined,
 	);
 	try {
-		return await task(controller.signal);
+		return await task(controller.signal, (reason) => controller.abort(reason));
 	} finally {
 		timer.abort();
 		execution?.removeEventListener('abort', onStop);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { entriesOf, modelJson, readModel } from '../../../shared/catalog/models';
+import { entriesOf, modelJson, readModel, totalOf } from '../../../shared/catalog/models';
 import type { ItemResult } from '../../../shared/results';
 import { failure, finishItems } from '../../../shared/results';
 import type { RunComfyClient } from '../../../shared/transport';
@@ -36,7 +36,7 @@ function readQuery(ctx: IExecuteFunctions, itemIndex: number): ListQuery {
 	return { search: text('search'), category: text('category'), limit };
 }
 
-/** Pages through the catalog until the limit, a short or empty page, or a page seen before. */
+/** Pages through the catalog until the limit, the reported total, an empty page or a page seen before. */
 export async function listCatalog(
 	client: RunComfyClient,
 	query: ListQuery,
@@ -48,13 +48,17 @@ export async function listCatalog(
 		const qs: IDataObject = { limit: want, offset };
 		if (query.search) qs.search = query.search;
 		if (query.category) qs.category = query.category;
-		const entries = entriesOf(await client.listModels(qs)).map((entry) => readModel(entry));
+		const answer = await client.listModels(qs);
+		const total = totalOf(answer);
+		const entries = entriesOf(answer).map((entry) => readModel(entry));
 		const fresh = entries.filter((model) => model.id && !seen.has(model.id));
 		for (const model of fresh.slice(0, query.limit - models.length)) {
 			seen.add(model.id);
 			models.push(modelJson(model));
 		}
-		if (fresh.length === 0 || entries.length < want) break;
+		// A page shorter than asked is not the end: a server may cap its pages. An empty page, a
+		// page of models seen before or the total the answer reports is.
+		if (fresh.length === 0 || (total !== undefined && offset + entries.length >= total)) break;
 		offset += entries.length;
 	}
 	return models;
