@@ -22,7 +22,9 @@ function operationsOf(properties: INodeProperties[]): INodeProperties[] {
 }
 
 function defaultAction(properties: INodeProperties[]): string {
-	const resource = properties.find((property) => property.name === 'resource')?.default;
+	const resource = properties.find((property) => property.name === 'resource')?.default as
+		| string
+		| undefined;
 	const operation =
 		operationsOf(properties).find(
 			(property) =>
