@@ -33,15 +33,44 @@ export class FusionX implements INodeType {
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
-				// In the order a user needs them, the main action first: the node panel lists them as
-				// given, so alphabetical order would put Cancel first and Generate fourth.
-				// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 				options: [
+					{
+						name: 'Cancel Job',
+						value: 'cancel',
+						action: 'Cancel a queued job',
+						description: 'Cancel a job that has not started yet',
+					},
+					{
+						name: 'Check Job',
+						value: 'checkJob',
+						action: 'Check a job and route it by whether it is done',
+						description:
+							'Look at a job once: finished ones go to Completed, the others to Still Running with a time to check again (for a Wait node)',
+					},
+					{
+						name: 'Dry Run',
+						value: 'dryRun',
+						action: 'Preview the requests without paying',
+						description:
+							'Validate every item and output the exact request each would send to RunComfy, with the price and the estimate; nothing is sent',
+					},
 					{
 						name: 'Generate Video',
 						value: 'generate',
 						action: 'Generate a video from an image',
 						description: 'Submit a job, wait until it ends and return the video',
+					},
+					{
+						name: 'Get Result',
+						value: 'getResult',
+						action: 'Get the result of a job',
+						description: 'Look up the result of a job once',
+					},
+					{
+						name: 'Get Status',
+						value: 'getStatus',
+						action: 'Get the status of a job',
+						description: 'Look up the status and queue position of a job once',
 					},
 					{
 						name: 'Submit Job',
@@ -54,38 +83,6 @@ export class FusionX implements INodeType {
 						value: 'waitForCompletion',
 						action: 'Wait for a job to complete',
 						description: 'Wait for a submitted job to end, then return the video',
-					},
-					{
-						name: 'Check Job',
-						value: 'checkJob',
-						action: 'Check a job and route it by whether it is done',
-						description:
-							'Look at a job once: finished ones go to Completed, the others to Still Running with a time to check again (for a Wait node)',
-					},
-					{
-						name: 'Get Status',
-						value: 'getStatus',
-						action: 'Get the status of a job',
-						description: 'Look up the status and queue position of a job once',
-					},
-					{
-						name: 'Get Result',
-						value: 'getResult',
-						action: 'Get the result of a job',
-						description: 'Look up the result of a job once',
-					},
-					{
-						name: 'Cancel Job',
-						value: 'cancel',
-						action: 'Cancel a queued job',
-						description: 'Cancel a job that has not started yet',
-					},
-					{
-						name: 'Dry Run',
-						value: 'dryRun',
-						action: 'Preview the requests without paying',
-						description:
-							'Validate every item and output the exact request each would send to RunComfy, with the price and the estimate; nothing is sent',
 					},
 				],
 				default: 'generate',

@@ -19,6 +19,8 @@
  *   n8n-runcomfy-panel.png    the RunComfy node: Run Model, FLUX, its inputs     runcomfy.ts
  *
  * RUNCOMFY_SHOTS=<text> takes only the pictures whose name contains it (e.g. "runcomfy").
+ * RUNCOMFY_N8N_VERSIONS=1.123.81 runs another line; RUNCOMFY_SHOTS_DIR=docs/1.x puts its pictures
+ * there (`npm run check:editor` does both lines).
  * Every wait is on a condition (browser.ts, editor.ts). Browser: Debian's /usr/bin/chromium,
  * headless, no sandbox, and every request to anything but 127.0.0.1 is aborted. Ends with
  * `screenshots: N saved, N failed`.
@@ -47,6 +49,7 @@ import {
 	type N8nServer,
 } from './common';
 import { CHROMIUM, ensureN8n, type N8nInstall } from './install';
+import { selectedLines } from './versions';
 import {
 	DOCS_DIR,
 	HEIGHT,
@@ -215,8 +218,10 @@ function complaints(log: string, consoleErrors: string[]): string[] {
 
 async function main(): Promise<void> {
 	const t0 = Date.now();
-	console.log('Screenshots of the package in a real n8n 2.41.1 editor');
-	const install = await ensureN8n({ needChromium: true });
+	// RUNCOMFY_N8N_VERSIONS picks the line (its first entry); the default is the newest.
+	const version = selectedLines()[0]?.version;
+	console.log(`Screenshots of the package in a real n8n ${version ?? 'editor'}`);
+	const install = await ensureN8n({ version, needChromium: true });
 	fs.mkdirSync(DOCS_DIR, { recursive: true });
 	const tmp = makeTempDir('runcomfy-n8n-shots-');
 	// Image URLs in examples are not fetched (closed network); jobs take a few seconds, as for real.

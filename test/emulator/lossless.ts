@@ -140,9 +140,13 @@ const MARKED = /"@@lossless-bigint@@(-?\d+)"/g;
 
 /** JSON.stringify that writes `bigint` values as bare digits (e.g. 18446744073709551615). */
 export function stringifyLossless(value: unknown, space?: number): string {
+	// The holder's own value: n8n-workflow gives BigInt a toJSON, which runs before a replacer.
 	const text = JSON.stringify(
 		value,
-		(_key, v: unknown) => (typeof v === 'bigint' ? `${MARK}${v.toString()}` : v),
+		function (this: Record<string, unknown>, key: string, v: unknown) {
+			const raw = this[key];
+			return typeof raw === 'bigint' ? `${MARK}${raw.toString()}` : v;
+		},
 		space,
 	);
 	return text.replace(MARKED, '$1');

@@ -145,20 +145,17 @@ describe('refused before anything is paid', () => {
 	// filterKnown() (meant for auto-mapping) also under "Map Each Column Below", so a field the
 	// deployment no longer has is dropped silently and buildOverrides' "refresh the inputs list"
 	// check (nodes/shared/workflow/overrides.ts:33) never fires: the job is paid for without it.
-	test.failing(
-		'a mapped field the deployment does not have (a stale list) is refused, not dropped',
-		async () => {
-			const result = await t.run(
-				workflowParams(DEPLOYMENT_T2I, { '99.text': 'a fox', '6.text': 'a hare' }),
-			);
-			expect(result.error?.message).toMatch(/"99\.text", which this deployment does not take/);
-			expect(submits()).toHaveLength(0);
-		},
-	);
+	test('a mapped field the deployment does not have (a stale list) is refused, not dropped', async () => {
+		const result = await t.run(
+			workflowParams(DEPLOYMENT_T2I, { '99.text': 'a fox', '6.text': 'a hare' }),
+		);
+		expect(result.error?.message).toMatch(/"99\.text", which this deployment does not take/);
+		expect(submits()).toHaveLength(0);
+	});
 
 	// Node bug: same line. A Binary Input naming a node the workflow lacks is dropped silently; the
 	// job runs (and bills) without the user's file.
-	test.failing('a Binary Input for a node the workflow lacks is refused, not dropped', async () => {
+	test('a Binary Input for a node the workflow lacks is refused, not dropped', async () => {
 		const result = await t.run(
 			workflowParams(
 				DEPLOYMENT_VIDEO,
@@ -228,15 +225,12 @@ describe('refused at the submit: no job, so no request id', () => {
 	// Node bug: nodes/shared/transport/guidance.ts:28 has one wording for every 404001, so a
 	// deployment id RunComfy does not know is reported as "RunComfy does not know this request id"
 	// and the user is sent to "the Request ID field", which Run Workflow does not have.
-	test.failing(
-		'a deployment id RunComfy does not know is named as a deployment, not a request id',
-		async () => {
-			const result = await t.run(workflowParams('no-such-deployment', { '6.text': 'x' }));
-			expect(result.error).toBeDefined();
-			expect(errorText(result.error)).not.toMatch(/request id/i);
-			expect(errorText(result.error)).toMatch(/deployment/i);
-		},
-	);
+	test('a deployment id RunComfy does not know is named as a deployment, not a request id', async () => {
+		const result = await t.run(workflowParams('no-such-deployment', { '6.text': 'x' }));
+		expect(result.error).toBeDefined();
+		expect(errorText(result.error)).not.toMatch(/request id/i);
+		expect(errorText(result.error)).toMatch(/deployment/i);
+	});
 
 	test('an error answered with HTTP 200 and an error_code is an error, whatever its message key', async () => {
 		for (const messageKey of ['error_message', 'message', 'error'] as const) {

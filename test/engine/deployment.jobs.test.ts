@@ -158,7 +158,7 @@ describe('the Job resource on a deployment job (Deployment ID set)', () => {
 			cancelled: false,
 			status: 'cancellation_requested',
 			message:
-				'RunComfy was asked to cancel it (cancellation_requested): a job already running may keep running, and billing, until it ends.',
+				'RunComfy was asked to cancel it (cancellation_requested): a queued job ends there; one already running may keep running, and billing, until it ends.',
 		});
 		const job = t.emulator.serverless.jobs.get(id)!;
 		expect(job.cancelRequestedAt).toBeDefined();

@@ -216,7 +216,7 @@ describe('the spending guards refuse before any submit', () => {
 			"This run's cost cannot be estimated, and Max Estimated Spend ($5.00) is set",
 		);
 		expect(description(result.error)).toContain(
-			`no per-job price for deployment ${DEPLOYMENT_T2I}`,
+			`Deployment ${DEPLOYMENT_T2I} bills per GPU-second while its instances run`,
 		);
 		expect(description(result.error)).toContain('Set Max Estimated Spend to 0');
 		expect(submits()).toHaveLength(0);
@@ -256,9 +256,16 @@ describe('the spending guards refuse before any submit', () => {
 		expect(submits()).toHaveLength(0);
 	});
 
-	test('an empty balance: the submit is refused (10001) and no job exists', async () => {
+	test('an empty balance with Check Balance First: refused before any submit', async () => {
 		t.emulator.balanceUsd = 0;
 		const result = await t.run(promptParams({ options: { pollInterval: 1, checkBalance: true } }));
+		expect(result.error?.message).toBe('Your RunComfy balance is $0.00: nothing can be paid for');
+		expect(submits()).toHaveLength(0);
+	});
+
+	test('an empty balance without the check: the submit is refused (10001) and no job exists', async () => {
+		t.emulator.balanceUsd = 0;
+		const result = await t.run(promptParams({ options: { pollInterval: 1 } }));
 		expect(result.error?.message).toBe(
 			'Your RunComfy balance is too low to run this job: Insufficient funds',
 		);

@@ -156,29 +156,26 @@ describe('Run Workflow on the text-to-image deployment', () => {
 	// Node bug (regression of b163e87): nodes/shared/output/idle.ts:26 listens for 'data' on the
 	// download stream, which starts it flowing before n8n's binary store reads it; every download
 	// is stored empty ("The video download was cut off after 0 of 65536 bytes", retried 5 times).
-	test.failing(
-		'Download Files attaches the image as binary data under the field asked for',
-		async () => {
-			const result = await t.run(
-				workflowParams(
-					DEPLOYMENT_T2I,
-					{},
-					{ options: { download: true, binaryPropertyName: 'image' } },
-				),
-			);
-			expect(result.error).toBeUndefined();
-			const binary = result.items[0].binary ?? {};
-			expect(Object.keys(binary)).toEqual(['image']);
-			expect(binary.image).toMatchObject({
-				mimeType: 'image/png',
-				fileExtension: 'png',
-				bytes: TINY_PNG.length,
-			});
-			expect(t.routes('file').map((request) => request.path)).toEqual([
-				`/files/${t.jobs()[0].id}/ComfyUI_00001_.png`,
-			]);
-		},
-	);
+	test('Download Files attaches the image as binary data under the field asked for', async () => {
+		const result = await t.run(
+			workflowParams(
+				DEPLOYMENT_T2I,
+				{},
+				{ options: { download: true, binaryPropertyName: 'image' } },
+			),
+		);
+		expect(result.error).toBeUndefined();
+		const binary = result.items[0].binary ?? {};
+		expect(Object.keys(binary)).toEqual(['image']);
+		expect(binary.image).toMatchObject({
+			mimeType: 'image/png',
+			fileExtension: 'png',
+			bytes: TINY_PNG.length,
+		});
+		expect(t.routes('file').map((request) => request.path)).toEqual([
+			`/files/${t.jobs()[0].id}/ComfyUI_00001_.png`,
+		]);
+	});
 
 	test('nothing mapped: the saved workflow runs as deployed (empty overrides)', async () => {
 		const result = await t.run(workflowParams(DEPLOYMENT_T2I, null));
@@ -237,26 +234,23 @@ describe('Run Workflow on the video deployment', () => {
 	});
 
 	// Node bug: the same (idle.ts:26).
-	test.failing(
-		'Download Files attaches every file: the video, the frame, the zip and the text',
-		async () => {
-			const result = await t.run(
-				workflowParams(DEPLOYMENT_VIDEO, {}, { options: { download: true } }),
-			);
-			expect(result.error).toBeUndefined();
-			const binary = result.items[0].binary ?? {};
-			expect(Object.keys(binary)).toEqual(['data', 'data_1', 'data_2', 'data_3']);
-			expect(binary.data).toMatchObject({ mimeType: 'video/mp4', bytes: 65536 });
-			expect(binary.data_1.mimeType).toBe('image/png');
-			expect(binary.data_2).toMatchObject({ mimeType: 'application/zip', fileExtension: 'zip' });
-			expect(binary.data_3.mimeType).toMatch(/^text\/plain/);
-			expect(t.routes('file')).toHaveLength(4);
-		},
-	);
+	test('Download Files attaches every file: the video, the frame, the zip and the text', async () => {
+		const result = await t.run(
+			workflowParams(DEPLOYMENT_VIDEO, {}, { options: { download: true } }),
+		);
+		expect(result.error).toBeUndefined();
+		const binary = result.items[0].binary ?? {};
+		expect(Object.keys(binary)).toEqual(['data', 'data_1', 'data_2', 'data_3']);
+		expect(binary.data).toMatchObject({ mimeType: 'video/mp4', bytes: 65536 });
+		expect(binary.data_1.mimeType).toBe('image/png');
+		expect(binary.data_2).toMatchObject({ mimeType: 'application/zip', fileExtension: 'zip' });
+		expect(binary.data_3.mimeType).toMatch(/^text\/plain/);
+		expect(t.routes('file')).toHaveLength(4);
+	});
 
 	// Node bug: nodes/shared/output/download.ts:61 takes the extension from the MIME subtype, so the
 	// caption_00001_.txt a SaveText node wrote (served as text/plain) is stored as "<id>_3.plain".
-	test.failing('a downloaded .txt output keeps its .txt extension', async () => {
+	test('a downloaded .txt output keeps its .txt extension', async () => {
 		const result = await t.run(
 			workflowParams(DEPLOYMENT_VIDEO, {}, { options: { download: true } }),
 		);

@@ -39,15 +39,27 @@ function parseObject(raw: unknown, label: string, example: string): IDataObject 
 	return value as IDataObject;
 }
 
+function mapperOf(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	return (ctx.getNodeParameter('workflowInputs', itemIndex, {}) ?? {}) as IDataObject;
+}
+
+function isAutoMapped(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return mapperOf(ctx, itemIndex).mappingMode === 'autoMapInputData';
+}
+
 /** The mapper's values: the fields below, or the item's own keys when mapping automatically. */
 function mappedValues(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
-	const mapper = (ctx.getNodeParameter('workflowInputs', itemIndex, {}) ?? {}) as IDataObject;
-	if (mapper.mappingMode === 'autoMapInputData') return ctx.getInputData()[itemIndex]?.json ?? {};
-	return (mapper.value ?? {}) as IDataObject;
+	if (isAutoMapped(ctx, itemIndex)) return ctx.getInputData()[itemIndex]?.json ?? {};
+	return (mapperOf(ctx, itemIndex).value ?? {}) as IDataObject;
 }
 
 /** Binary Inputs: each node input named gets the item's file as a data: URI. */
-async function binaryValues(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+async function binaryValues(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	workflow: NonNullable<DeploymentInfo['workflow']>,
+): Promise<IDataObject> {
+	const known = new Set(workflow.inputs.map((input) => input.id));
 	const entries = ctx.getNodeParameter(
 		'workflowBinaryInputs.input',
 		itemIndex,
@@ -61,6 +73,11 @@ async function binaryValues(ctx: IExecuteFunctions, itemIndex: number): Promise<
 			throw new InputError('Binary Inputs: give the Node ID and the Input Name of each file');
 		}
 		const label = `input "${name}" of node ${nodeId}`;
+		if (!known.has(fieldIdOf(nodeId, name))) {
+			throw new InputError(
+				`Binary Inputs: the workflow has no ${label} that takes a file or value; check the Node ID and Input Name (Get Deployment lists them)`,
+			);
+		}
 		values[fieldIdOf(nodeId, name)] = await binaryDataUri(
 			ctx,
 			itemIndex,
@@ -82,9 +99,15 @@ async function overridesBody(
 			`Deployment ${deployment.id} has no ComfyUI workflow (a Serverless LoRA deployment): set Send to "Flat Inputs (JSON)" and give its inputs there`,
 		);
 	}
-	const values = { ...mappedValues(ctx, itemIndex), ...(await binaryValues(ctx, itemIndex)) };
+	const auto = isAutoMapped(ctx, itemIndex);
+	const fields = mappedValues(ctx, itemIndex);
+	// Mapping automatically, the item's other keys are not inputs; typed fields must all be known.
+	const values = {
+		...(auto ? filterKnown(fields, workflow) : fields),
+		...(await binaryValues(ctx, itemIndex, workflow)),
+	};
 	// Every input of the workflow may be mapped (the switch only changes what the editor lists).
-	const mapped = valueOf(buildOverrides(workflow.inputs, filterKnown(values, workflow)));
+	const mapped = valueOf(buildOverrides(workflow.inputs, values));
 	const extra = ctx.getNodeParameter('additionalOverrides', itemIndex, '{}');
 	return valueOf(mergeAdditionalOverrides(workflow, mapped, extra)) as unknown as IDataObject;
 }

@@ -25,7 +25,7 @@ export async function getWorkflowInputs(
 		info = await fetchDeployment(client, deploymentId);
 	} catch (error) {
 		const failed = client.toError(error);
-		if (failed.kind === 'notFound' || failed.kind === 'permission') {
+		if (failed.kind === 'unknownDeployment' || failed.kind === 'permission') {
 			return {
 				fields: [],
 				emptyFieldsNotice: `RunComfy knows no deployment ${deploymentId} of this account: pick one from the list.`,

@@ -35,7 +35,7 @@ const RESUME_HINT = 'Resume it with the Wait for Completion operation and this R
 
 /** A deployment's answer to a cancel: queued jobs end, a running one may run (and bill) on. */
 export const CANCELLATION_REQUESTED =
-	'RunComfy was asked to cancel it (cancellation_requested): a job already running may keep running, and billing, until it ends.';
+	'RunComfy was asked to cancel it (cancellation_requested): a queued job ends there; one already running may keep running, and billing, until it ends.';
 
 interface Context {
 	ctx: IExecuteFunctions;

@@ -51,6 +51,8 @@ export interface Priced {
 	id: string;
 	price?: number;
 	priceUnit?: string;
+	/** Why there is no per-job price, when the reason is known (a deployment's GPU-second billing). */
+	noEstimate?: string;
 }
 
 /** items × price where each model's unit is per job; the models whose unit gives no estimate. */
@@ -61,6 +63,12 @@ export function estimateSpend(models: Priced[]): { total?: number; unknown: Pric
 	if (unknown.length > 0) return { unknown: [...new Map(unknown.map((m) => [m.id, m])).values()] };
 	const total = models.reduce((sum, model) => sum + (model.price ?? 0), 0);
 	return { total: Math.round(total * 1e6) / 1e6, unknown: [] };
+}
+
+function noEstimateText(model: Priced): string {
+	if (model.noEstimate) return `${model.noEstimate}.`;
+	const unit = model.price === undefined ? 'no price' : `per ${model.priceUnit ?? 'unknown unit'}`;
+	return `The catalog gives no per-job price for ${model.id} (${unit}).`;
 }
 
 /** Refuses, before any submit, a run whose estimate passes Max Estimated Spend (0 = no limit). */
@@ -75,7 +83,7 @@ export function refuseOverSpend(ctx: IExecuteFunctions, models: Priced[], maxSpe
 	const why =
 		total !== undefined
 			? 'Raise Max Estimated Spend under Options if the batch is meant to cost that, or send fewer items.'
-			: `The catalog gives no per-job price for ${unknown.map((model) => `${model.id} (${model.price === undefined ? 'no price' : `per ${model.priceUnit ?? 'unknown unit'}`})`).join(', ')}. Set Max Estimated Spend to 0 to run without an estimate.`;
+			: `${unknown.map(noEstimateText).join(' ')} Set Max Estimated Spend to 0 to run without an estimate.`;
 	throw new NodeOperationError(ctx.getNode(), message, {
 		description: `Nothing was submitted. ${why}`,
 	});
@@ -115,6 +123,14 @@ export async function refuseOverBalance(
 		);
 	}
 	const { total } = estimateSpend(models);
+	// Nothing left: whatever a job costs, it cannot be paid.
+	if (balance !== undefined && balance <= 0) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Your RunComfy balance is $${balance.toFixed(2)}: nothing can be paid for`,
+			{ description: 'Nothing was submitted. Top up your RunComfy account, then run again.' },
+		);
+	}
 	if (balance === undefined || total === undefined) {
 		const text = `Balance ${balance === undefined ? 'unknown' : `$${balance.toFixed(2)}`}; the run's cost could not be estimated, so it was not compared.`;
 		if (typeof ctx.addExecutionHints === 'function') {

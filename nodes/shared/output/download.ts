@@ -3,6 +3,7 @@ import { sleep } from '../sleep';
 
 import type { RunComfyClient } from '../transport';
 import { cancelled, RunComfyError } from '../transport';
+import { extensionOf } from '../workflow/fileKind';
 import { watchIdle } from './idle';
 import type { MediaFile, MediaKind } from './media';
 
@@ -46,6 +47,18 @@ interface Opened {
 	expectedBytes?: number;
 }
 
+/** The file's own extension (caption.txt → txt), else the one its content type names. */
+function extensionFor(file: MediaFile & { filename?: string }, mimeType: string): string {
+	let own = extensionOf(file.filename ?? '');
+	try {
+		own ??= extensionOf(new URL(file.url).pathname);
+	} catch {
+		// not a URL: the content type decides
+	}
+	if (own && /^[a-z0-9]{1,8}$/.test(own)) return own;
+	return EXTENSIONS[mimeType] ?? mimeType.split('/')[1] ?? 'bin';
+}
+
 /**
  * Streams one file into n8n's binary store, as a whole retried on passing failures, within
  * `timeoutMs` (a trickling host cannot hold the run forever).
@@ -58,7 +71,7 @@ export async function downloadFile(
 ): Promise<IBinaryData> {
 	const attempt = async (signal: AbortSignal, abort: (reason: RunComfyError) => void) => {
 		const opened = await openFile(ctx, client, file, signal);
-		const extension = EXTENSIONS[opened.mimeType] ?? opened.mimeType.split('/')[1] ?? 'bin';
+		const extension = extensionFor(file, opened.mimeType);
 		let binary: IBinaryData;
 		const idle = watchIdle(opened.stream, file.kind, abort);
 		try {

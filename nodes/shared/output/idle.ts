@@ -8,7 +8,23 @@ import { RunComfyError } from '../transport';
 export const IDLE = { ms: 120_000 };
 
 interface Flowing {
-	on?: (event: 'data' | 'end' | 'close', listener: () => void) => unknown;
+	on?: (event: 'end' | 'close', listener: () => void) => unknown;
+	push?: (chunk: unknown, encoding?: string) => boolean;
+}
+
+/**
+ * Calls `onBytes` whenever the stream's source hands it a chunk. Seen at `push`, not by
+ * listening to 'data': a listener would start the stream flowing before n8n's binary store
+ * reads it, and those bytes would be lost. False when the stream has no `push` to watch.
+ */
+function onChunks(stream: Flowing, onBytes: () => void): boolean {
+	const push = stream.push;
+	if (typeof push !== 'function') return false;
+	stream.push = (chunk: unknown, encoding?: string) => {
+		onBytes();
+		return push.call(stream, chunk, encoding);
+	};
+	return true;
 }
 
 /**
@@ -23,7 +39,10 @@ export function watchIdle(
 	let last = Date.now();
 	let raised: RunComfyError | undefined;
 	const done = new AbortController();
-	stream.on?.('data', () => (last = Date.now()));
+	// Without a way to see chunks arrive, only the whole Timeout applies.
+	if (!onChunks(stream, () => (last = Date.now()))) {
+		return { stop: () => undefined, error: () => undefined };
+	}
 	stream.on?.('end', () => done.abort());
 	stream.on?.('close', () => done.abort());
 	const check = Math.max(Math.min(IDLE.ms / 4, 5_000), 10);

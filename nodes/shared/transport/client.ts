@@ -30,6 +30,13 @@ export function pathSegment(value: string): string {
 	return encodeURIComponent(value);
 }
 
+/** A "not found" from a deployment's own path is about the deployment, not a request id. */
+function aboutDeployment(error: RunComfyError): RunComfyError {
+	return error.kind === 'notFound'
+		? new RunComfyError('unknownDeployment', error.message, error.details)
+		: error;
+}
+
 /** What a job runs on: a model of the catalog (Model API) or a Serverless deployment. */
 export type JobTarget = { model: string } | { deployment: string };
 
@@ -130,7 +137,9 @@ export class RunComfyClient {
 			(error) => error.submitNotTaken,
 			async () =>
 				(await this.send('submit', 'POST', path, { body, qs, base, detached: true })).answer,
-		);
+		).catch((error: unknown) => {
+			throw 'deployment' in target ? aboutDeployment(this.toError(error)) : error;
+		});
 		if ('deployment' in target && answer.request_id) {
 			this.follow(String(answer.request_id), target.deployment);
 		}
@@ -194,7 +203,12 @@ export class RunComfyClient {
 			});
 		const retryable = (error: RunComfyError) =>
 			method === 'GET' ? error.isTransient : error.submitNotTaken;
-		return (await this.withRetries('deployments', retryable, once)).answer;
+		return await this.withRetries('deployments', retryable, once).then(
+			(reply) => reply.answer,
+			(error: unknown) => {
+				throw aboutDeployment(this.toError(error));
+			},
+		);
 	}
 
 	/**

@@ -10,6 +10,7 @@ export type ErrorKind =
 	| 'unknownModel'
 	| 'notFound'
 	| 'deploymentOff'
+	| 'unknownDeployment'
 	| 'invalidInput'
 	| 'rateLimited'
 	| 'server'

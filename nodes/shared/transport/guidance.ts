@@ -30,6 +30,11 @@ const GUIDANCE: Record<ErrorKind, { message: string; description: string }> = {
 		description:
 			'The Request ID is wrong or has expired. Check the value passed to the Request ID field.',
 	},
+	unknownDeployment: {
+		message: 'RunComfy does not know this deployment',
+		description:
+			'Check the Deployment field: pick the deployment from the list, or give its ID as RunComfy shows it. Deployments of another account are not listed. No job was created.',
+	},
 	deploymentOff: {
 		message: 'This RunComfy deployment is disabled or deleted',
 		description:

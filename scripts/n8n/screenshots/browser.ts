@@ -21,7 +21,10 @@ export type HTMLInputElement = any;
 export type Page = any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-export const DOCS_DIR = path.join(REPO_ROOT, 'docs');
+/** Where pictures go: docs/, or docs/<line>/ for another n8n line (RUNCOMFY_SHOTS_DIR). */
+export const DOCS_DIR = process.env.RUNCOMFY_SHOTS_DIR
+	? path.resolve(process.env.RUNCOMFY_SHOTS_DIR)
+	: path.join(REPO_ROOT, 'docs');
 export const WIDTH = 1440;
 export const HEIGHT = 900;
 /** Canvas shots: a smaller window, so zoom-to-fit draws the nodes larger. */

@@ -82,7 +82,7 @@ async function actionList(page: Page, node: PackageNode): Promise<string[]> {
 }
 
 /**
- * `n8n-node-actions-<node>.png`: each node's actions; the main one must come first. Then each
+ * `n8n-node-actions-<node>.png`: each node's actions, all listed. Then each
  * action is added as a user adds it and its fresh panel is checked for red (danger) messages.
  */
 export async function nodeActions(shots: Shots, workflowId: string): Promise<void> {
@@ -92,10 +92,10 @@ export async function nodeActions(shots: Shots, workflowId: string): Promise<voi
 		await openCreator(shots, workflowId);
 		const shown = await actionList(page, node);
 		shots.notes.push(`${node.displayName} actions as listed: ${shown.join(' | ')}`);
-		const first = shown.find((text) => node.actions.some((action) => text.startsWith(action)));
-		if (first === undefined || !first.startsWith(node.mainAction)) {
-			problems.push(`${node.displayName}: first action is "${first}", not "${node.mainAction}"`);
-		}
+		// n8n's scanner makes five or more operations go in name order, so the main action is
+		// where that order puts it: it must be listed, and every action of the node with it.
+		const absent = node.actions.filter((action) => !shown.some((text) => text.startsWith(action)));
+		if (absent.length > 0) problems.push(`${node.displayName}: not listed: ${absent.join(', ')}`);
 		await save(shots, `n8n-node-actions-${node.name}.png`);
 		for (const action of node.actions) {
 			const red = await freshPanelErrors(shots, workflowId, node, action);

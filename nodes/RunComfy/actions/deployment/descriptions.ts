@@ -7,20 +7,18 @@ export const deploymentOperationField: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['deployment'] } },
-	// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 	options: [
 		{
-			name: 'Run Workflow',
-			value: 'runWorkflow',
-			action: 'Run a deployed workflow',
-			description:
-				'Submit a job to the deployment, wait until it ends and return every output file',
+			name: 'Create Deployment',
+			value: 'createDeployment',
+			action: 'Create a deployment',
+			description: 'Deploy a saved workflow version on the hardware chosen',
 		},
 		{
-			name: 'Submit Job',
-			value: 'submitWorkflow',
-			action: 'Submit a workflow job',
-			description: 'Submit a job to the deployment and return its request ID at once',
+			name: 'Delete Deployment',
+			value: 'deleteDeployment',
+			action: 'Delete a deployment',
+			description: 'Delete a deployment for good',
 		},
 		{
 			name: 'Dry Run',
@@ -42,22 +40,23 @@ export const deploymentOperationField: INodeProperties = {
 			description: "Your account's deployments",
 		},
 		{
-			name: 'Create Deployment',
-			value: 'createDeployment',
-			action: 'Create a deployment',
-			description: 'Deploy a saved workflow version on the hardware chosen',
+			name: 'Run Workflow',
+			value: 'runWorkflow',
+			action: 'Run a deployed workflow',
+			description:
+				'Submit a job to the deployment, wait until it ends and return every output file',
+		},
+		{
+			name: 'Submit Job',
+			value: 'submitWorkflow',
+			action: 'Submit a workflow job',
+			description: 'Submit a job to the deployment and return its request ID at once',
 		},
 		{
 			name: 'Update Deployment',
 			value: 'updateDeployment',
 			action: 'Update a deployment',
 			description: 'Change instances, keep-warm, queue size or whether it is enabled',
-		},
-		{
-			name: 'Delete Deployment',
-			value: 'deleteDeployment',
-			action: 'Delete a deployment',
-			description: 'Delete a deployment for good',
 		},
 	],
 	default: 'runWorkflow',

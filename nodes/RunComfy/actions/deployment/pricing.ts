@@ -9,5 +9,6 @@ export function deploymentsPriced(inputs: WorkflowJobInput[]): Priced[] {
 	return inputs.map(({ deployment }) => ({
 		id: `deployment ${deployment.id}`,
 		priceUnit: 'GPU second',
+		noEstimate: `Deployment ${deployment.id} bills per GPU-second while its instances run (cold starts included), so a run has no per-job price to estimate`,
 	}));
 }

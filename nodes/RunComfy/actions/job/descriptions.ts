@@ -10,13 +10,13 @@ export const jobOperationField: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['job'] } },
-	// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 	options: [
 		{
-			name: 'Wait for Completion',
-			value: 'waitForCompletion',
-			action: 'Wait for a job to complete',
-			description: 'Wait for a submitted job to end, then return its files',
+			name: 'Cancel Job',
+			value: 'cancel',
+			action: 'Cancel a job',
+			description:
+				'Cancel a job: a queued one is cancelled; a running deployment job is asked to stop and may still run (and bill) until it ends',
 		},
 		{
 			name: 'Check Job',
@@ -26,23 +26,22 @@ export const jobOperationField: INodeProperties = {
 				'Look at a job once: finished ones go to Completed, the others to Still Running with a time to check again (for a Wait node)',
 		},
 		{
-			name: 'Get Status',
-			value: 'getStatus',
-			action: 'Get the status of a job',
-			description: 'Look up the status and queue position of a job once',
-		},
-		{
 			name: 'Get Result',
 			value: 'getResult',
 			action: 'Get the result of a job',
 			description: 'Look up the result of a job once',
 		},
 		{
-			name: 'Cancel Job',
-			value: 'cancel',
-			action: 'Cancel a job',
-			description:
-				'Cancel a job: a queued one is cancelled; a running deployment job is asked to stop and may still run (and bill) until it ends',
+			name: 'Get Status',
+			value: 'getStatus',
+			action: 'Get the status of a job',
+			description: 'Look up the status and queue position of a job once',
+		},
+		{
+			name: 'Wait for Completion',
+			value: 'waitForCompletion',
+			action: 'Wait for a job to complete',
+			description: 'Wait for a submitted job to end, then return its files',
 		},
 	],
 	default: 'waitForCompletion',

@@ -4,27 +4,17 @@ import { MODEL_URL_REGEX } from '../../../shared/catalog/models';
 
 /** The Model resource's fields; an operation reads only those shown for it. */
 
-/** The Model resource's operations, the main one first (the node panel lists them as given). */
+/**
+ * The Model resource's operations. n8n's community-package scanner requires five or more options
+ * in name order (inline lint disables are ignored there), so Run Model, the default, is fourth.
+ */
 export const modelOperationField: INodeProperties = {
 	displayName: 'Operation',
 	name: 'operation',
 	type: 'options',
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['model'] } },
-	// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 	options: [
-		{
-			name: 'Run Model',
-			value: 'run',
-			action: 'Run a model',
-			description: 'Submit a job, wait until it ends and return its files',
-		},
-		{
-			name: 'Submit Job',
-			value: 'submit',
-			action: 'Submit a model job',
-			description: 'Submit a job and return its request ID at once, without waiting',
-		},
 		{
 			name: 'Dry Run',
 			value: 'dryRun',
@@ -43,6 +33,18 @@ export const modelOperationField: INodeProperties = {
 			value: 'listModels',
 			action: 'List models',
 			description: "Search RunComfy's model catalog",
+		},
+		{
+			name: 'Run Model',
+			value: 'run',
+			action: 'Run a model',
+			description: 'Submit a job, wait until it ends and return its files',
+		},
+		{
+			name: 'Submit Job',
+			value: 'submit',
+			action: 'Submit a model job',
+			description: 'Submit a job and return its request ID at once, without waiting',
 		},
 	],
 	default: 'run',
