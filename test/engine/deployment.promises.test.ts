@@ -5,6 +5,7 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import { FOLLOW_AFTER_STOP } from '../../nodes/shared/jobs/createdJobs';
 import { DEPLOYMENT_T2I, DEPLOYMENT_VIDEO } from '../emulator/emulator';
 import { recordLogs } from '../harness/logs';
 import { description, until } from '../harness/wait';
@@ -158,7 +159,9 @@ describe('Stop leaves no job behind', () => {
 	});
 
 	test('a running job is asked to stop: cancellation_requested is recorded and logged', async () => {
-		t.emulator.onSubmit = () => ({ queueMs: 0, durationMs: 600_000 });
+		// It keeps running: followed for a moment only, then the log says it may still bill.
+		FOLLOW_AFTER_STOP.ms = 600;
+		t.emulator.onSubmit = () => ({ queueMs: 0, durationMs: 600_000, cancelRunMs: 600_000 });
 		const lines: string[] = [];
 		let result: Awaited<ReturnType<typeof t.run>> | undefined;
 		await recordLogs(async () => {
@@ -176,6 +179,30 @@ describe('Stop leaves no job behind', () => {
 		expect(lines.join('\n')).toMatch(
 			new RegExp(`RunComfy job ${job.id}: execution stopped, cancellation requested`),
 		);
+		await until(() => lines.some((line) => /after the Stop; it may still be billing/.test(line)));
+		FOLLOW_AFTER_STOP.ms = 10 * 60_000;
+	});
+
+	test('a job asked to stop is followed until it ends, and the log says how it ended', async () => {
+		FOLLOW_AFTER_STOP.everyMs = 20;
+		t.emulator.onSubmit = () => ({ queueMs: 0, durationMs: 600_000, cancelRunMs: 300 });
+		const lines: string[] = [];
+		await recordLogs(async () => {
+			await t.run(promptParams(), {
+				items: items(1),
+				onStarted: (cancel) => void until(() => t.jobs()[0]?.status === 'in_progress').then(cancel),
+			});
+			await until(() => lines.some((line) => /after the Stop it ran/.test(line)));
+		}, lines);
+		FOLLOW_AFTER_STOP.everyMs = 5_000;
+		const [job] = t.jobs();
+		expect(lines.join('\n')).toMatch(
+			new RegExp(`RunComfy job ${job.id}: after the Stop it ran \\d+ s more and ended cancelled`),
+		);
+		const cancelAt = t.routes('deploymentCancel')[0].at;
+		expect(
+			t.routes('deploymentStatus').filter((request) => request.at >= cancelAt).length,
+		).toBeGreaterThan(0);
 	});
 
 	test('submits on the wire at the Stop finish, and their jobs are cancelled; nothing more is sent', async () => {

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { sleep } from '../sleep';
 import type { RunComfyClient } from '../transport';
 
 /**
@@ -73,14 +74,18 @@ export class CreatedJobs {
 
 	private cancel(requestId: string): void {
 		const sent = this.client.cancelDetached(requestId).then(
-			(answer) =>
-				answer.status === 'cancellation_requested'
-					? this.ctx.logger.warn(
-							`RunComfy job ${requestId}: execution stopped, cancellation requested; if it was already running it may keep running and billing until it ends: follow it with Job → Wait for Completion and this request id`,
-						)
-					: this.ctx.logger.info(
-							`RunComfy job ${requestId}: execution stopped, cancel answered ${answer.outcome ?? answer.status}`,
-						),
+			async (answer) => {
+				if (answer.status !== 'cancellation_requested') {
+					this.ctx.logger.info(
+						`RunComfy job ${requestId}: execution stopped, cancel answered ${answer.outcome ?? answer.status}`,
+					);
+					return;
+				}
+				this.ctx.logger.warn(
+					`RunComfy job ${requestId}: execution stopped, cancellation requested; a running job may keep running and billing until it ends: followed until it does`,
+				);
+				await followToEnd(this.ctx, this.client, requestId);
+			},
 			(error: Error) =>
 				this.ctx.logger.warn(
 					`RunComfy job ${requestId}: execution stopped, cancel failed (${error.message}); the job may still run`,
@@ -88,4 +93,39 @@ export class CreatedJobs {
 		);
 		this.cancels.push(sent);
 	}
+}
+
+/** How long a job asked to cancel is followed after a Stop, and how often it is looked at. */
+export const FOLLOW_AFTER_STOP = { ms: 10 * 60_000, everyMs: 5_000 };
+
+const ENDED = new Set(['completed', 'succeeded', 'failed', 'cancelled', 'canceled']);
+
+/**
+ * A deployment's running job goes on (and bills) after `cancellation_requested`: it is looked at
+ * until it ends, and the log says how it ended or that it was still running when the node gave up.
+ */
+async function followToEnd(
+	ctx: IExecuteFunctions,
+	client: RunComfyClient,
+	requestId: string,
+): Promise<void> {
+	const started = Date.now();
+	// A queued job ends at once: look soon, then less often.
+	for (let wait = 500; Date.now() - started < FOLLOW_AFTER_STOP.ms; wait *= 2) {
+		await sleep(Math.min(wait, FOLLOW_AFTER_STOP.everyMs));
+		const status = await client.statusDetached(requestId).then(
+			(answer) => String(answer.status ?? '').toLowerCase(),
+			() => '',
+		);
+		if (ENDED.has(status)) {
+			const seconds = Math.round((Date.now() - started) / 1000);
+			ctx.logger.warn(
+				`RunComfy job ${requestId}: after the Stop it ran ${seconds} s more and ended ${status}`,
+			);
+			return;
+		}
+	}
+	ctx.logger.warn(
+		`RunComfy job ${requestId}: still running ${Math.round(FOLLOW_AFTER_STOP.ms / 60_000)} min after the Stop; it may still be billing: check it with Job → Get Status and this request id`,
+	);
 }

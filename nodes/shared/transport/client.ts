@@ -165,6 +165,12 @@ export class RunComfyClient {
 		return (await this.send('cancel', 'POST', `${path}/cancel`, { base, detached: true })).answer;
 	}
 
+	/** A status look after the execution was stopped (following a job asked to cancel). */
+	async statusDetached(requestId: string): Promise<JobAnswer> {
+		const { base, path } = this.jobLocation(requestId);
+		return (await this.send('status', 'GET', `${path}/status`, { base, detached: true })).answer;
+	}
+
 	/** A page of the model catalog: the raw answer (an array, or an object holding one). */
 	async listModels(query: IDataObject): Promise<unknown> {
 		return await this.catalog('/v1/models', query);
@@ -351,10 +357,10 @@ export class RunComfyClient {
 			timeout: REQUEST_TIMEOUT_MS[call],
 		};
 		const ctx = request.detached ? detachedContext(this.ctx) : this.ctx;
-		// Every request draws from the run's budget; a cancel sent after a Stop never waits for it.
+		// Every request draws from the run's budget; a cancel or look after a Stop never waits for it.
 		const budget = budgetOf(this.ctx);
 		const wait = budget.reserve();
-		if (wait > 0 && !(call === 'cancel' && request.detached)) {
+		if (wait > 0 && !(call !== 'submit' && request.detached)) {
 			await this.pause(wait).catch((error: unknown) => {
 				budget.release();
 				throw error;
