@@ -299,3 +299,18 @@ describe('the spending guards refuse before any submit', () => {
 		expect(t.jobs()).toHaveLength(0);
 	});
 });
+
+describe('object_info unreadable', () => {
+	test('the run goes ahead with types from the workflow, and its hint says so', async () => {
+		t.emulator.serverless.objectInfoAccess = 'missing';
+		const result = await t.run(promptParams({ options: { pollInterval: 1 } }), { items: items(1) });
+		t.emulator.serverless.objectInfoAccess = 'open';
+		expect(result.error).toBeUndefined();
+		expect(result.hints).toContainEqual(
+			expect.objectContaining({
+				type: 'warning',
+				message: expect.stringMatching(/object_info\) could not be read for deployment/),
+			}),
+		);
+	});
+});

@@ -52,3 +52,20 @@ export function deploymentFacts(deployment: DeploymentInfo): IDataObject {
 		hardware: record.hardware ?? null,
 	};
 }
+
+/**
+ * object_info could not be read for some deployment: its values were checked against types taken
+ * from the workflow's own values. The editor shows a notice only when there are no fields at all,
+ * so the run says it.
+ */
+export function typesGuessedHint(ctx: IExecuteFunctions, inputs: WorkflowJobInput[]): void {
+	const ids = [
+		...new Set(inputs.filter((i) => i.deployment.objectInfoMissing).map((i) => i.deployment.id)),
+	];
+	if (ids.length === 0 || typeof ctx.addExecutionHints !== 'function') return;
+	ctx.addExecutionHints({
+		type: 'warning',
+		location: 'outputPane',
+		message: `RunComfy's node definitions (object_info) could not be read for deployment ${ids.join(', ')}: its inputs were checked against types taken from the workflow's own values, without ranges.`,
+	});
+}

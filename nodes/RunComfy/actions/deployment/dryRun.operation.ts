@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { dryRunItems } from '../../../shared/operations/dryRun';
 import { RunComfyClient } from '../../../shared/transport';
 import { DeploymentCache } from '../../helpers/deployments';
-import { deploymentFacts } from '../../helpers/deploymentJobs';
+import { deploymentFacts, typesGuessedHint } from '../../helpers/deploymentJobs';
 import { readWorkflowInputs } from '../../helpers/workflowInput';
 import { deploymentsPriced } from './pricing';
 
@@ -11,6 +11,7 @@ import { deploymentsPriced } from './pricing';
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const client = await RunComfyClient.create(this);
 	const { inputs, invalid } = await readWorkflowInputs(this, new DeploymentCache(client));
+	typesGuessedHint(this, inputs);
 	const priced = deploymentsPriced(inputs);
 	const previews = inputs.map((entry, i) => ({
 		itemIndex: entry.itemIndex,

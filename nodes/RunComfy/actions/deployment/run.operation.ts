@@ -6,7 +6,11 @@ import { readOptions } from '../../../shared/parameters';
 import { finishItems } from '../../../shared/results';
 import { RunComfyClient } from '../../../shared/transport';
 import type { SubmittedToDeployment } from '../../helpers/deploymentJobs';
-import { deploymentFacts, submitToDeployments } from '../../helpers/deploymentJobs';
+import {
+	deploymentFacts,
+	submitToDeployments,
+	typesGuessedHint,
+} from '../../helpers/deploymentJobs';
 import { DeploymentCache } from '../../helpers/deployments';
 import { readWorkflowInputs } from '../../helpers/workflowInput';
 import { DOWNLOAD_LABEL } from '../model/common';
@@ -17,6 +21,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const options = readOptions(this, ['submitting', 'waiting', 'resulting'], DOWNLOAD_LABEL);
 	const client = await RunComfyClient.create(this);
 	const { inputs, invalid } = await readWorkflowInputs(this, new DeploymentCache(client));
+	typesGuessedHint(this, inputs);
 	if (inputs.length === 0) return finishItems(this, invalid);
 	await guardSpending(this, client, options, inputs.length, async () => deploymentsPriced(inputs));
 	return await withPaidJobs(this, client, invalid, async (jobs) => {

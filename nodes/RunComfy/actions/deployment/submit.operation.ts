@@ -5,7 +5,11 @@ import { guardSpending } from '../../../shared/jobs/spending';
 import { readOptions } from '../../../shared/parameters';
 import { finishItems } from '../../../shared/results';
 import { RunComfyClient } from '../../../shared/transport';
-import { deploymentFacts, submitToDeployments } from '../../helpers/deploymentJobs';
+import {
+	deploymentFacts,
+	submitToDeployments,
+	typesGuessedHint,
+} from '../../helpers/deploymentJobs';
 import { DeploymentCache } from '../../helpers/deployments';
 import { readWorkflowInputs } from '../../helpers/workflowInput';
 import { deploymentsPriced } from './pricing';
@@ -15,6 +19,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const options = readOptions(this, ['submitting']);
 	const client = await RunComfyClient.create(this);
 	const { inputs, invalid } = await readWorkflowInputs(this, new DeploymentCache(client));
+	typesGuessedHint(this, inputs);
 	if (inputs.length === 0) return finishItems(this, invalid);
 	await guardSpending(this, client, options, inputs.length, async () => deploymentsPriced(inputs));
 	return await withPaidJobs(this, client, invalid, async (jobs) => {
