@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { PaidJobs } from '../../shared/jobs/paidRun';
 import type { Submitted } from '../../shared/jobs/submission';
-import { submitJobs } from '../../shared/jobs/submission';
+import { submitByTarget } from '../../shared/jobs/grouped';
 import type { ItemResult } from '../../shared/results';
 import type { RunComfyClient } from '../../shared/transport';
 import type { DeploymentInfo } from './deployments';
@@ -21,26 +21,17 @@ export async function submitToDeployments(
 	limit: number,
 	jobs: PaidJobs,
 ): Promise<{ submitted: SubmittedToDeployment[]; failed: ItemResult[] }> {
-	const byDeployment = new Map<string, WorkflowJobInput[]>();
-	for (const entry of inputs) {
-		byDeployment.set(entry.deployment.id, [
-			...(byDeployment.get(entry.deployment.id) ?? []),
-			entry,
-		]);
-	}
-	const submitted: SubmittedToDeployment[] = [];
-	const failed: ItemResult[] = [];
-	for (const [deploymentId, group] of byDeployment) {
-		const plan = { target: { deployment: deploymentId }, inputs: group, limit, volatileKeys: [] };
-		const done = await submitJobs(ctx, client, plan, jobs.memory, jobs.created);
-		const deployment = group[0].deployment;
-		submitted.push(...done.submitted.map((job) => ({ ...job, deployment })));
-		failed.push(...done.failed);
-		// Without Continue On Fail one failed submit ends the run: nothing more is paid for.
-		if (failed.length > 0 && !ctx.continueOnFail()) break;
-		if (client.stopped) break;
-	}
-	return { submitted, failed };
+	const targeted = inputs.map(({ itemIndex, input, deployment }) => ({
+		itemIndex,
+		input,
+		on: deployment,
+	}));
+	const target = (deployment: DeploymentInfo) => ({ deployment: deployment.id });
+	const done = await submitByTarget(ctx, client, targeted, target, limit, jobs);
+	return {
+		submitted: done.submitted.map((job) => ({ ...job, deployment: job.on })),
+		failed: done.failed,
+	};
 }
 
 /** What an output item says of its deployment: id, name, hardware (Serverless bills per GPU-second). */

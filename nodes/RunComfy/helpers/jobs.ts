@@ -2,10 +2,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ModelInfo } from '../../shared/catalog/models';
 import { modelJson } from '../../shared/catalog/models';
-import type { CreatedJobs } from '../../shared/jobs/createdJobs';
-import type { RetryMemory } from '../../shared/jobs/retryMemory';
+import { submitByTarget } from '../../shared/jobs/grouped';
+import type { PaidJobs } from '../../shared/jobs/paidRun';
 import type { Submitted } from '../../shared/jobs/submission';
-import { submitJobs } from '../../shared/jobs/submission';
 import type { ItemResult } from '../../shared/results';
 import type { RunComfyClient } from '../../shared/transport';
 import type { ModelInput } from './input';
@@ -21,25 +20,21 @@ export async function submitToModels(
 	client: RunComfyClient,
 	inputs: ModelInput[],
 	limit: number,
-	jobs: { memory: RetryMemory; created: CreatedJobs },
+	jobs: PaidJobs,
 ): Promise<{ submitted: SubmittedToModel[]; failed: ItemResult[] }> {
-	const byModel = new Map<string, ModelInput[]>();
-	for (const entry of inputs) {
-		byModel.set(entry.model.id, [...(byModel.get(entry.model.id) ?? []), entry]);
-	}
-	const submitted: SubmittedToModel[] = [];
-	const failed: ItemResult[] = [];
-	for (const [modelId, group] of byModel) {
-		const model = group[0].model;
-		const plan = { target: { model: modelId }, inputs: group, limit, volatileKeys: [] };
-		const done = await submitJobs(ctx, client, plan, jobs.memory, jobs.created);
-		submitted.push(...done.submitted.map((job) => ({ ...job, model })));
-		failed.push(...done.failed);
-		// Without Continue On Fail one failed submit ends the run: nothing more is paid for.
-		if (failed.length > 0 && !ctx.continueOnFail()) break;
-		if (client.stopped) break;
-	}
-	return { submitted, failed };
+	const targeted = inputs.map(({ itemIndex, input, model }) => ({ itemIndex, input, on: model }));
+	const done = await submitByTarget(
+		ctx,
+		client,
+		targeted,
+		(model) => ({ model: model.id }),
+		limit,
+		jobs,
+	);
+	return {
+		submitted: done.submitted.map((job) => ({ ...job, model: job.on })),
+		failed: done.failed,
+	};
 }
 
 /** What an output item says of its model: id, price and unit as the catalog gives them. */
