@@ -50,7 +50,7 @@ export class FusionX implements INodeType {
 					{
 						name: 'Dry Run',
 						value: 'dryRun',
-						action: 'Preview the requests without paying',
+						action: 'Dry run the requests without paying',
 						description:
 							'Validate every item and output the exact request each would send to RunComfy, with the price and the estimate; nothing is sent',
 					},

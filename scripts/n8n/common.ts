@@ -279,7 +279,9 @@ export function writeCredentials(
 					id: CREDENTIAL_ID,
 					name,
 					type: CREDENTIAL_TYPE,
-					data: { apiToken: token, baseUrl },
+					// The Serverless API (deployments, their jobs, object_info, the balance) is on the
+					// Account API URL: the emulator serves it on the same host.
+					data: { apiToken: token, baseUrl, accountApiUrl: baseUrl },
 				},
 			],
 			null,

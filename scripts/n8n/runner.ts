@@ -15,6 +15,7 @@ export const COLUMNS = [
 	'binary download',
 	'Continue On Fail',
 	'RunComfy node',
+	'Deployments',
 ] as const;
 export type Column = (typeof COLUMNS)[number];
 

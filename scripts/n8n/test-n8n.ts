@@ -5,7 +5,8 @@
  *
  *  1. builds and packs the package once,
  *  2. per line: installs n8n and its Node into a cache folder on first use (install.ts),
- *  3. `n8n execute` suites: the tarball installed by hand (both nodes), examples/, and package only,
+ *  3. `n8n execute` suites: the tarball installed by hand (both nodes; the RunComfy node's models
+ *     and deployments), examples/, and package only,
  *  4. server suites: `n8n start` with the package installed as n8n's installer does, runs started by
  *     production webhooks and the editor's REST calls, stopped by the editor's Stop call; binary
  *     download in filesystem mode and in memory,
@@ -34,6 +35,7 @@ import { prepare, scriptJobs, VIDEO_BYTES } from './checks/cli';
 import { exampleChecks } from './checks/examples';
 import { executeChecks } from './checks/execute';
 import { runComfyChecks } from './checks/runcomfy';
+import { deploymentChecks } from './checks/deployments';
 import { bareUserFolder, packageOnlyCheck } from './checks/package-only';
 import { serverSuites } from './checks/server-suites';
 
@@ -76,6 +78,7 @@ async function executeSuite(ctx: Context): Promise<void> {
 	});
 	await executeChecks(suite);
 	await runComfyChecks(suite);
+	await deploymentChecks(suite);
 	ctx.emulator.onSubmit = undefined;
 }
 

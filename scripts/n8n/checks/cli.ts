@@ -129,7 +129,7 @@ export async function executeSucceeded(
 }
 
 /** Finds a filesystem-mode binary's file under the user folder from its id. */
-function binaryFile(userFolder: string, id: string): string | undefined {
+export function binaryFile(userFolder: string, id: string): string | undefined {
 	const relative = id.replace(/^filesystem(-v2)?:/, '');
 	for (const root of ['storage', 'binaryData']) {
 		const candidate = path.join(userFolder, '.n8n', root, relative);

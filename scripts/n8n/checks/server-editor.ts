@@ -51,7 +51,7 @@ async function credentialTest(suite: ServerSuite, expect: Expect): Promise<void>
 }
 
 /** The body the editor sends for a RunComfy node's dynamic parameters. */
-function dynamicParameters(
+export function dynamicParameters(
 	path: string,
 	methodName: string,
 	parameters: Json,

@@ -8,6 +8,7 @@ import type { N8nInstall } from '../install';
 import type { Runner } from '../runner';
 import { scriptJobs } from './cli';
 import { downloadCheck } from './server-download';
+import { deploymentServerChecks } from './server-deployments';
 import { editorChecks } from './server-editor';
 import { formCheck } from './server-form';
 import { loopCheck } from './server-loop';
@@ -49,6 +50,7 @@ export async function serverSuites(ctx: ServerContext): Promise<void> {
 	);
 	await withServer(ctx, 'server', {}, async (suite) => {
 		await editorChecks(suite);
+		await deploymentServerChecks(suite);
 		await formCheck(suite);
 		await stopChecks(suite);
 		await stopLaterChecks(suite);

@@ -9,6 +9,8 @@
  *  two `n8n worker`s sharing them; binary data in the line's queue-mode default (2.x `database`,
  *  1.x `default`, in memory: lines.ts). Then:
  *   1. 20 webhook runs × 5 items: 100 videos, exactly 100 jobs, both workers ran some;
+ *   1b. a Deployment batch: one webhook run of Run Workflow with 10 items, exactly 10 deployment
+ *      jobs, every image delivered as binary data;
  *   2. three large videos (2.x 200 MiB, 1.x 48 MiB: lines.ts), read back by the next node; the
  *      worker's peak RSS;
  *   3. Stop (sent to the main) of an execution running on a worker;
@@ -47,6 +49,7 @@ import {
 	type Numbers,
 } from './checks';
 import { startCluster, stopCluster, type Cluster, type Worker } from './cluster';
+import { deploymentBatch, DEPLOYMENT_ITEMS } from './deployments';
 import { cleanUpOnSignals, startPostgres, startRedis, stopAll } from './infra';
 import { BIG_BYTES, bigVideoBytes, queueLineOf } from './lines';
 
@@ -171,6 +174,12 @@ async function runLine(line: N8nLine, run: Run, tmp: string): Promise<void> {
 			'server + Webhook',
 			`${FAN_RUNS} webhook runs × ${FAN_ITEMS} items (Generate Video)`,
 			async (expect, numbers) => await fanOut(c, expect, numbers),
+		);
+
+		await check(
+			'Deployments',
+			`a webhook run of Deployment › Run Workflow with ${DEPLOYMENT_ITEMS} items on a worker`,
+			async (expect, numbers) => await deploymentBatch(c, expect, numbers),
 		);
 
 		// Park and check first: while it is parked, the next checks run on the workers.

@@ -23,7 +23,7 @@ export const deploymentOperationField: INodeProperties = {
 		{
 			name: 'Dry Run',
 			value: 'dryRunWorkflow',
-			action: 'Preview the requests without paying',
+			action: 'Dry run the requests without paying',
 			description:
 				'Check every item against the workflow and output the exact body each would send; nothing is sent',
 		},

@@ -18,7 +18,7 @@ export const modelOperationField: INodeProperties = {
 		{
 			name: 'Dry Run',
 			value: 'dryRun',
-			action: 'Preview the requests without paying',
+			action: 'Dry run the requests without paying',
 			description:
 				'Validate every item against the model and output the exact request each would send, with the price and the estimate; nothing is sent',
 		},
