@@ -19,9 +19,17 @@ export async function signIn(
 	owner: { email: string; password: string },
 ): Promise<void> {
 	await page.goto(`${url}/signin`);
-	await page.fill('#emailOrLdapLoginId', owner.email);
-	await page.fill('#password', owner.password);
-	await page.click('[data-test-id="form-submit-button"]');
+	// 2.x gives the field the id emailOrLdapLoginId; 1.x's is found by its type.
+	const email = page.locator(
+		'#emailOrLdapLoginId, input[type="email"], input[name="emailOrLdapLoginId"]',
+	);
+	await email.first().waitFor({ timeout: 60_000 });
+	await email.first().fill(owner.email);
+	await page.locator('input[type="password"]').first().fill(owner.password);
+	await page
+		.locator('[data-test-id="form-submit-button"], button:has-text("Sign in")')
+		.first()
+		.click();
 	await page.waitForURL((u: URL) => !u.pathname.startsWith('/signin'), { timeout: 60_000 });
 }
 
