@@ -17,6 +17,8 @@
  *   n8n-credential-tested.png the emulator credential after n8n's connection test  credential.ts
  *   n8n-credential.png        a new RunComfy API credential (defaults)          credential.ts
  *   n8n-runcomfy-panel.png    the RunComfy node: Run Model, FLUX, its inputs     runcomfy.ts
+ *   n8n-deployment-panel.png  Run Workflow on a deployment, inputs from its workflow  deployment.ts
+ *   n8n-node-search.png …     the node search, actions, fresh panels          search.ts
  *
  * RUNCOMFY_SHOTS=<text> takes only the pictures whose name contains it (e.g. "runcomfy").
  * RUNCOMFY_N8N_VERSIONS=1.123.81 runs another line; RUNCOMFY_SHOTS_DIR=docs/1.x puts its pictures
@@ -69,6 +71,7 @@ import {
 	operationList,
 	operationPanel,
 } from './screenshots/panels';
+import { deploymentPanel } from './screenshots/deployment';
 import { runComfyPanel } from './screenshots/runcomfy';
 import { nodeActions, nodeSearch } from './screenshots/search';
 
@@ -123,6 +126,7 @@ function pictures(examples: Array<{ id: string; file: string; name: string }>): 
 			take: async (shots) => await newCredential(shots, 'RunComfy FusionX'),
 		},
 		{ name: 'RunComfy node: Run Model with FLUX', take: runComfyPanel },
+		{ name: 'RunComfy node: Run Workflow on a deployment', take: deploymentPanel },
 	];
 }
 

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
 /**
  * What every picture of `npm run screenshots` shares: the page it draws on, saving a PNG, and the
  * waits, each on a condition (a selector visible, a box that stopped moving, requests done, a text
