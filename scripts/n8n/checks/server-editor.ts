@@ -95,7 +95,11 @@ async function modelList(suite: ServerSuite, expect: Expect): Promise<void> {
 	);
 	const flux = results.find((entry) => entry.value === FLUX_ID);
 	expect(flux, `${FLUX_ID} is not in the list: ${show(results.map((r) => r.value))}`);
-	expect(/\$/.test(String(flux?.description)), `no price in FLUX's entry: ${show(flux)}`);
+	// Since 11c0a61 the entry's name carries the category and the price (n8n shows no description).
+	expect(
+		/ · text-to-image · \$0\.01 per image$/.test(String(flux?.name)),
+		`no category and price in FLUX's entry: ${show(flux)}`,
+	);
 	expect(
 		String(flux?.url ?? '').startsWith('https://'),
 		`no model page URL in FLUX's entry: ${show(flux)}`,
