@@ -151,10 +151,13 @@ describe('RunComfy node: List Models and Get Model', () => {
 			status: 200,
 			body: [{ model_id: 'a/b/c', base_price_usd: '0.5' }],
 		});
+		// Without a total, a short page is not the end: the next page, empty, is.
+		t.emulator.addFault({ route: 'catalog', status: 200, body: [] });
 		const result = await t.run({ operation: 'listModels', returnAll: true });
 		expect(result.items.map((item) => [item.json.modelId, item.json.price])).toEqual([
 			['a/b/c', 0.5],
 		]);
+		expect(t.emulator.count('catalog')).toBe(2);
 	});
 
 	test('Get Model: schema, price and unit, categories, page URL', async () => {
