@@ -11,6 +11,7 @@ import { JOB_NODE_OUTPUTS } from '../shared/descriptions/node';
 import { accountOperationField } from './actions/account/descriptions';
 import { createFields, deleteNotice, updateFields } from './actions/deployment/capacityFields';
 import {
+	callbackUrlField,
 	deploymentField,
 	deploymentOperationField,
 	workflowInputFields,
@@ -61,6 +62,7 @@ export class RunComfy implements INodeType {
 			...listFields,
 			deploymentField,
 			...workflowInputFields,
+			callbackUrlField,
 			...createFields,
 			...updateFields,
 			deleteNotice,

@@ -21,9 +21,10 @@ export async function submitToDeployments(
 	limit: number,
 	jobs: PaidJobs,
 ): Promise<{ submitted: SubmittedToDeployment[]; failed: ItemResult[] }> {
-	const targeted = inputs.map(({ itemIndex, input, deployment }) => ({
+	const targeted = inputs.map(({ itemIndex, input, query, deployment }) => ({
 		itemIndex,
 		input,
+		query,
 		on: deployment,
 	}));
 	const target = (deployment: DeploymentInfo) => ({ deployment: deployment.id });

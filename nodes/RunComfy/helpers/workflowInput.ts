@@ -21,6 +21,24 @@ export interface WorkflowJobInput {
 	itemIndex: number;
 	deployment: DeploymentInfo;
 	input: IDataObject;
+	/** The submit's query: RunComfy's `webhook` when a Callback URL is given. */
+	query?: IDataObject;
+}
+
+/** Callback URL: any http(s) URL; its own query (n8n's ?signature=…) survives URL-encoding. */
+export function callbackQuery(ctx: IExecuteFunctions, itemIndex: number): IDataObject | undefined {
+	const raw = String(ctx.getNodeParameter('callbackUrl', itemIndex, '') ?? '').trim();
+	if (raw === '') return undefined;
+	let url: URL | undefined;
+	try {
+		url = new URL(raw);
+	} catch {
+		url = undefined;
+	}
+	if (!url || !['http:', 'https:'].includes(url.protocol)) {
+		throw new InputError(`Callback URL must be an http(s) URL, got "${raw.slice(0, 200)}"`);
+	}
+	return { webhook: raw, webhook_intermediate_status: 'false' };
 }
 
 function parseObject(raw: unknown, label: string, example: string): IDataObject {
@@ -157,7 +175,8 @@ export async function readWorkflowInputs(ctx: IExecuteFunctions, cache: Deployme
 	const { valid, invalid } = await readEach(ctx, async (itemIndex) => {
 		const deployment = await cache.get(readDeploymentId(ctx, itemIndex));
 		try {
-			return { deployment, input: await buildWorkflowBody(ctx, itemIndex, deployment) };
+			const input = await buildWorkflowBody(ctx, itemIndex, deployment);
+			return { deployment, input, query: callbackQuery(ctx, itemIndex) };
 		} catch (error) {
 			throw new NodeOperationError(ctx.getNode(), error as Error, {
 				itemIndex,

@@ -11,6 +11,7 @@ import { submitJobs } from './submission';
 export interface TargetedInput<T> {
 	itemIndex: number;
 	input: IDataObject;
+	query?: IDataObject;
 	/** What the item runs on, as the operation knows it (a model's info, a deployment's). */
 	on: T;
 }

@@ -32,7 +32,8 @@ export interface SubmitPlan {
 	target: JobTarget;
 	/** Query parameters of the submit (a deployment's callback URL). */
 	query?: IDataObject;
-	inputs: Array<{ itemIndex: number; input: IDataObject }>;
+	/** `query`: the item's own query parameters of the submit (its callback URL). */
+	inputs: Array<{ itemIndex: number; input: IDataObject; query?: IDataObject }>;
 	limit: number;
 	/** Input keys whose value may differ between tries of the same item (a random seed). */
 	volatileKeys: readonly string[];
@@ -72,7 +73,7 @@ export async function submitJobs(
 		balanceSpent: false,
 	};
 	const stopOnFailure = !ctx.continueOnFail();
-	await mapWithConcurrency(plan.inputs, plan.limit, async ({ itemIndex, input }) => {
+	await mapWithConcurrency(plan.inputs, plan.limit, async ({ itemIndex, input, query }) => {
 		// What it runs on is part of what makes an item the same: a changed model is a new job.
 		const print = `${targetKey(plan.target)}|${fingerprint(input, plan.volatileKeys)}`;
 		// A job an earlier try created is always taken up (it costs nothing more), so none is lost.
@@ -83,7 +84,7 @@ export async function submitJobs(
 			run.failed.push(failure(ctx, itemIndex, spent, { extra: NOT_SUBMITTED }));
 			return;
 		}
-		await submitOne(run, itemIndex, input, print);
+		await submitOne(run, itemIndex, input, print, query);
 	});
 	run.submitted.sort((a, b) => a.itemIndex - b.itemIndex);
 	return { submitted: run.submitted, failed: run.failed };
@@ -113,11 +114,17 @@ function takeUpEarlier(run: Run, itemIndex: number, input: IDataObject, print: s
 	return true;
 }
 
-async function submitOne(run: Run, itemIndex: number, input: IDataObject, print: string) {
+async function submitOne(
+	run: Run,
+	itemIndex: number,
+	input: IDataObject,
+	print: string,
+	query?: IDataObject,
+) {
 	const { ctx, client, plan, memory } = run;
 	const volatile = pick(input, plan.volatileKeys);
 	try {
-		const answer = await client.submit(plan.target, input, plan.query);
+		const answer = await client.submit(plan.target, input, query ?? plan.query);
 		const requestId = typeof answer.request_id === 'string' ? answer.request_id : '';
 		if (!requestId) {
 			throw new RunComfyError(

@@ -106,6 +106,18 @@ export const deploymentField: INodeProperties = {
 	],
 };
 
+/** RunComfy calls this URL when the job ends: the Serverless API's `webhook` query parameter. */
+export const callbackUrlField: INodeProperties = {
+	displayName: 'Callback URL',
+	name: 'callbackUrl',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. {{ $execution.resumeUrl }}',
+	description:
+		"An http(s) URL RunComfy calls (POST) once the job has ended, e.g. a Wait node's resume URL ({{ $execution.resumeUrl }} with Resume: On Webhook Call). RunComfy signs nothing: read the job's result (Job → Get Result) before believing a call. Leave empty to poll instead.",
+	displayOptions: { show: { operation: ['submitWorkflow'] } },
+};
+
 export const workflowInputFields: INodeProperties[] = [
 	{
 		displayName: 'Send',
