@@ -343,3 +343,32 @@ describe('Delete Deployment', () => {
 		expect(t.emulator.serverless.deployment(DEPLOYMENT_VIDEO)?.deletedAt).toBeDefined();
 	});
 });
+
+describe('object_info is read with the token only on the Account API URL', () => {
+	test('on the same origin with the token, on another host without it', async () => {
+		await t.run({
+			resource: 'deployment',
+			operation: 'getDeployment',
+			deployment: byId(DEPLOYMENT_T2I),
+		});
+		const own = t.routes('objectInfo').at(-1)!;
+		expect(own.authorization).toBe(`Bearer ${t.emulator.token}`);
+		const serverless = t.emulator.serverless;
+		const original = serverless.objectInfoUrl.bind(serverless);
+		// Another origin naming the same server: no token may go there.
+		serverless.objectInfoUrl = (id: string) => original(id).replace('127.0.0.1', 'localhost');
+		try {
+			const result = await t.run({
+				resource: 'deployment',
+				operation: 'getDeployment',
+				deployment: byId(DEPLOYMENT_T2I),
+			});
+			expect(result.error).toBeUndefined();
+		} finally {
+			serverless.objectInfoUrl = original;
+		}
+		const foreign = t.routes('objectInfo').at(-1)!;
+		expect(foreign).not.toBe(own);
+		expect(foreign.authorization).toBeUndefined();
+	});
+});

@@ -39,7 +39,7 @@ describe('getWorkflowInputs: the Inputs of the chosen deployment', () => {
 		const result = await inputsFor(fromList(DEPLOYMENT_T2I));
 		expect(result.emptyFieldsNotice).toBeUndefined();
 		expect(result.fields.map(row)).toEqual([
-			['3.seed', 'KSampler › seed (node 3) (whole number)', 'string', 156680208700286],
+			['3.seed', 'KSampler › seed (node 3) (whole number)', 'string', '156680208700286'],
 			['3.steps', 'KSampler › steps (node 3) (1–10000)', 'number', 20],
 			['5.width', 'Empty Latent Image › width (node 5)', 'number', 1024],
 			['5.height', 'Empty Latent Image › height (node 5)', 'number', 1024],

@@ -400,7 +400,7 @@ describe('resource-mapper fields', () => {
 			id: '3.seed',
 			displayName: 'KSampler › seed (node 3) (whole number)',
 			type: 'string',
-			defaultValue: 42,
+			defaultValue: '42',
 			required: false,
 		});
 		expect(field('3.steps')).toMatchObject({ type: 'number', defaultValue: 20 });

@@ -36,7 +36,13 @@ export async function waitForCompletion(
 		const ours = jobsCreatedInThisExecution(ctx);
 		for (const job of jobs) if (ours.has(job.requestId)) stopCancels.add(job.requestId);
 		try {
-			results.push(...(await completeJobs(ctx, client, dedupe(jobs), completion)));
+			// A deployment's job says which deployment it ran on, as Run Workflow's items do.
+			const byItem = new Map(jobs.map((job) => [job.itemIndex, job.requestId]));
+			const deploymentOf = (itemIndex: number) => {
+				const deploymentId = client.deploymentFor(byItem.get(itemIndex) ?? '');
+				return deploymentId ? { deploymentId } : {};
+			};
+			results.push(...(await completeJobs(ctx, client, dedupe(jobs), completion, deploymentOf)));
 		} finally {
 			await stopCancels.close();
 		}

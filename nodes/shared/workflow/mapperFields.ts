@@ -30,7 +30,9 @@ export function toWorkflowField(input: WorkflowInput, hideUnexposed = false): Re
 	const field = toMapperField(input.spec);
 	field.displayName = input.displayName;
 	if (input.spec.exact || input.spec.upload) field.type = 'string';
-	const fallback = defaultOf(input);
+	let fallback = defaultOf(input);
+	// A text field's default is text: a 64-bit seed's saved value too.
+	if (field.type === 'string' && typeof fallback === 'number') fallback = String(fallback);
 	if (fallback === undefined) delete field.defaultValue;
 	else field.defaultValue = fallback;
 	if (hideUnexposed && !input.exposed) field.removed = true;
