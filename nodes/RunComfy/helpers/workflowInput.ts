@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isEmpty } from '../../shared/catalog/validate';
+import { checkInputs, isEmpty } from '../../shared/catalog/validate';
 import { readEach } from '../../shared/parameters';
 import { InputError, valueOf } from '../../shared/values';
 import { mergeAdditionalOverrides } from '../../shared/workflow/additionalOverrides';
@@ -112,6 +112,12 @@ async function overridesBody(
 	deployment: DeploymentInfo,
 ): Promise<IDataObject> {
 	const workflow = deployment.workflow;
+	if (!workflow && deployment.flatSchema) {
+		// A LoRA deployment whose record has a schema: its fields, checked as a model's are.
+		return valueOf(
+			checkInputs(deployment.flatSchema.inputs, mappedFlat(ctx, itemIndex, deployment)),
+		);
+	}
 	if (!workflow) {
 		throw new InputError(
 			`Deployment ${deployment.id} has no ComfyUI workflow (a Serverless LoRA deployment): set Send to "Flat Inputs (JSON)" and give its inputs there`,
@@ -128,6 +134,19 @@ async function overridesBody(
 	const mapped = valueOf(buildOverrides(workflow.inputs, values));
 	const extra = ctx.getNodeParameter('additionalOverrides', itemIndex, '{}');
 	return valueOf(mergeAdditionalOverrides(workflow, mapped, extra)) as unknown as IDataObject;
+}
+
+/** A LoRA deployment's mapped values: only its schema's keys. */
+function mappedFlat(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	deployment: DeploymentInfo,
+): IDataObject {
+	const keys = new Set(deployment.flatSchema!.inputs.map((input) => input.key));
+	const values = mappedValues(ctx, itemIndex);
+	return Object.fromEntries(
+		Object.entries(values).filter(([key]) => keys.has(key) && !isEmpty(values[key])),
+	);
 }
 
 /** When mapping automatically, the item's other keys are not inputs. */

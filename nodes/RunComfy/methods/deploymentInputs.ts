@@ -1,5 +1,6 @@
 import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
+import { toMapperFields } from '../../shared/catalog/fields';
 import { RunComfyClient } from '../../shared/transport';
 import { toWorkflowFields } from '../../shared/workflow/mapperFields';
 import { workflowInputs } from '../../shared/workflow/inputs';
@@ -33,6 +34,7 @@ export async function getWorkflowInputs(
 		}
 		throw failed;
 	}
+	if (!info.workflow && info.flatSchema) return { fields: toMapperFields(info.flatSchema.inputs) };
 	if (!info.workflow) {
 		return {
 			fields: [],
