@@ -224,15 +224,18 @@ export class RunComfyClient {
 			timeout: REQUEST_TIMEOUT_MS[call],
 		};
 		const ctx = request.detached ? detachedContext(this.ctx) : this.ctx;
-		// Every request draws from the run's budget; a cancel sent after a Stop never waits for it.
-		const budget = budgetOf(this.ctx);
-		const wait = budget.reserve();
-		if (wait > 0 && !(call === 'cancel' && request.detached)) {
-			await this.pause(wait).catch((error: unknown) => {
-				budget.release();
-				throw error;
-			});
+		// Every request takes its turn in the run's budget for this host, and tells it the answer;
+		// a cancel sent after a Stop never waits.
+		const budget = budgetOf(this.ctx, options.url);
+		const turn = budget.book();
+		try {
+			let wait = call === 'cancel' && request.detached ? 0 : budget.msUntilTurn(turn);
+			for (; wait > 0; wait = budget.msUntilTurn(turn)) await this.pause(wait);
+		} catch (error) {
+			budget.giveBack(turn);
+			throw error;
 		}
+		budget.sending(turn);
 		let raw: Raw;
 		try {
 			raw = (await this.ctx.helpers.httpRequestWithAuthentication.call(
@@ -243,6 +246,7 @@ export class RunComfyClient {
 		} catch (error) {
 			throw this.networkError(`RunComfy at ${printableUrl(base)}`, error, request.detached);
 		}
+		budget.answered(turn, raw.statusCode, raw.headers?.['retry-after']);
 		return readAnswer(call, raw, this.secrets, request.list);
 	}
 }
