@@ -118,11 +118,12 @@ describe('HostBudget', () => {
 	});
 
 	test('a turn given back frees its place', () => {
-		const budget = new HostBudget(1, true, T0);
-		const first = budget.book(T0);
-		const second = budget.book(T0);
-		budget.giveBack(first);
-		expect(budget.msUntilTurn(second, T0)).toBe(0);
+		// The pace opens with 10 requests: the 11th in the queue waits, until one before it leaves.
+		const budget = new HostBudget(20, true, T0);
+		const queue = Array.from({ length: 11 }, () => budget.book(T0));
+		expect(budget.msUntilTurn(queue[10], T0)).toBeGreaterThan(0);
+		budget.giveBack(queue[3]);
+		expect(budget.msUntilTurn(queue[10], T0)).toBe(0);
 	});
 
 	test("fixed (the benchmark's before): a 429 changes nothing; 0 is no budget at all", () => {
