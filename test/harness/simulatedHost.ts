@@ -54,7 +54,10 @@ export function simulate(limit: SimulatedLimit, runs: SimulatedRun[], seconds: n
 			const turn = budget.book(now);
 			const go = (time: number) => {
 				const wait = budget.msUntilTurn(turn, time);
-				if (wait > 0) return at(time + wait, () => go(time + wait));
+				if (wait > 0) {
+					at(time + wait, () => go(time + wait));
+					return;
+				}
 				budget.sending(turn, time);
 				const arrives = time + ROUND_TRIP_MS / 2;
 				at(arrives, () => {
