@@ -228,12 +228,12 @@ export class RunComfyClient {
 		// a cancel sent after a Stop never waits.
 		const budget = budgetOf(this.ctx, options.url);
 		const turn = budget.book();
-		try {
-			let wait = call === 'cancel' && request.detached ? 0 : budget.msUntilTurn(turn);
-			for (; wait > 0; wait = budget.msUntilTurn(turn)) await this.pause(wait);
-		} catch (error) {
-			budget.giveBack(turn);
-			throw error;
+		let wait = call === 'cancel' && request.detached ? 0 : budget.msUntilTurn(turn);
+		for (; wait > 0; wait = budget.msUntilTurn(turn)) {
+			await this.pause(wait).catch((error: unknown) => {
+				budget.giveBack(turn);
+				throw error;
+			});
 		}
 		budget.sending(turn);
 		let raw: Raw;
