@@ -17,11 +17,12 @@ import { buildWorkflow, POLL_SECONDS, type Contender } from './workflows';
  * The contenders of the batch and fault tables; `oursContinue` is our node with Continue On Fail
  * (On Error: Continue), `handBuiltRetry` the hand-built loop with Retry On Fail on its polling nodes.
  */
-export type Variant = Contender | 'oursContinue' | 'handBuiltRetry' | 'oursLegacy';
+export type Variant = Contender | 'oursContinue' | 'handBuiltRetry' | 'oursLegacy' | 'oursFixed';
 
 export const VARIANT_LABELS: Record<Variant, string> = {
 	ours: 'RunComfy FusionX (generate)',
 	oursLegacy: 'RunComfy FusionX, fixed-interval poller (before #15)',
+	oursFixed: 'RunComfy FusionX, fixed budget 8/s (before #22)',
 	oursContinue: 'RunComfy FusionX + Continue On Fail',
 	handBuilt: 'hand-built loop (HTTP Request/Wait/If)',
 	handBuiltRetry: 'hand-built loop + Retry On Fail (3 tries, 1 s)',
@@ -142,7 +143,7 @@ export async function runBatch(
 	const contender: Contender =
 		variant === 'handBuiltRetry'
 			? 'handBuilt'
-			: variant === 'oursContinue' || variant === 'oursLegacy'
+			: variant === 'oursContinue' || variant === 'oursLegacy' || variant === 'oursFixed'
 				? 'ours'
 				: variant;
 	const spec = buildWorkflow(
@@ -151,6 +152,7 @@ export async function runBatch(
 		{ baseUrl: context.baseUrl, token: context.token },
 		items,
 		{
+			ours: variant === 'oursFixed' ? { maxRequestsPerSecond: 8 } : {},
 			handBuilt: { retryOnFail: variant === 'handBuiltRetry' },
 			oursSettings: variant === 'oursContinue' ? { onError: 'continueRegularOutput' } : {},
 		},
@@ -159,9 +161,11 @@ export async function runBatch(
 	const startedAt = Date.now();
 	const started = performance.now();
 	POLLING_MODE.legacy = variant === 'oursLegacy';
-	const result = await engine
-		.execute(spec.workflow, spec.resultNode, {}, 'Start')
-		.finally(() => (POLLING_MODE.legacy = false));
+	POLLING_MODE.fixedBudget = variant === 'oursFixed';
+	const result = await engine.execute(spec.workflow, spec.resultNode, {}, 'Start').finally(() => {
+		POLLING_MODE.legacy = false;
+		POLLING_MODE.fixedBudget = false;
+	});
 	const wallMs = performance.now() - started;
 	const timing = pollTiming(emulator, startedAt, startedAt + wallMs);
 

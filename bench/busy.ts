@@ -5,7 +5,8 @@
  * times. Three contenders side by side, each alone in a child process (its peak RSS and CPU are
  * its own) while the emulator answers from this one: the node with its budget and look schedule,
  * the node's fixed-interval poller from before (an internal switch), and the hand-built HTTP
- * Request loop with Batching set to the same 8 requests a second.
+ * Request loop with Batching set to the same 8 requests a second. The node runs with the fixed
+ * budget of issue 15 (8/s), as measured then; pace.ts puts it beside today's adaptive one.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -40,6 +41,13 @@ export interface BusyTask {
 	token: string;
 	contender: BusyContender;
 	n: number;
+	/**
+	 * The node's budget: today's adaptive one (Max Requests per Second at its default), or the
+	 * fixed 8/s of issue 15 (the default here, so this section measures what it measured then).
+	 */
+	budget?: 'fixed' | 'adaptive';
+	/** Keeps the prompts of runs sharing one emulator apart. */
+	prefix?: string;
 }
 
 export interface BusyChildResult {
@@ -60,21 +68,27 @@ function vmHwm(): number {
 /** In the child: one run of one contender. */
 export async function busyRun(task: BusyTask, engine: Engine): Promise<BusyChildResult> {
 	const items = Array.from({ length: task.n }, (_, index) => ({
-		prompt: `Busy job #${index}`,
+		prompt: `${task.prefix ?? 'Busy job'} #${index}`,
 		imageUrl: `${task.baseUrl}/images/start.png`,
 	}));
 	const api = { baseUrl: task.baseUrl, token: task.token };
+	const fixedBudget = task.budget !== 'adaptive';
 	const spec = buildWorkflow(
 		task.contender === 'handBuilt' ? 'handBuilt' : 'ours',
 		engine,
 		api,
 		items,
 		{
-			ours: { pollInterval: BUSY_POLL_SECONDS, maxJobs: task.n },
+			ours: {
+				pollInterval: BUSY_POLL_SECONDS,
+				maxJobs: task.n,
+				...(fixedBudget ? { maxRequestsPerSecond: BUSY_BUDGET } : {}),
+			},
 			handBuilt: { pollSeconds: BUSY_POLL_SECONDS, batch: { size: BUSY_BUDGET, intervalMs: 1000 } },
 		},
 	);
 	POLLING_MODE.legacy = task.contender === 'oursLegacy';
+	POLLING_MODE.fixedBudget = fixedBudget;
 	try {
 		writeFileSync('/proc/self/clear_refs', '5');
 	} catch {

@@ -2,6 +2,7 @@
 import { VARIANT_LABELS, type BatchRun, type FaultModel, type Variant } from './batch';
 import { busyTable, describeBusyService, type BusyRow } from './busy';
 import type { MemoryResult, OverheadResult } from './child';
+import { paceTable, paceTargets, type PaceRow } from './pace';
 import {
 	FAULT_N,
 	fixed,
@@ -103,6 +104,7 @@ export function summarize(runs: BatchRun[]): BatchSummary[] {
 
 export function report(
 	busy: BusyRow[],
+	pace: PaceRow[],
 	batch: BatchSummary[],
 	batchRuns: BatchRun[],
 	faults: BatchSummary[],
@@ -111,6 +113,7 @@ export function report(
 ): { text: string; targets: Target[] } {
 	const sections: Section[] = [];
 	if (busy.length) sections.push(busySection(busy));
+	if (pace.length) sections.push(paceSection(pace));
 	if (batch.length) sections.push(batchSection(batch), batchTargets(batch, batchRuns));
 	if (faults.length) sections.push(faultSection(faults));
 	if (memory.length) sections.push(memorySection(memory));
@@ -118,7 +121,7 @@ export function report(
 	const out = sections.flatMap((section) => section.lines);
 	const targets = sections.flatMap((section) => section.targets);
 	if (targets.length) {
-		out.push('', 'Targets (issues 5 and 15)');
+		out.push('', 'Targets (issues 5, 15 and 22)');
 		out.push(
 			table([
 				['target', 'measured', 'met'],
@@ -137,6 +140,17 @@ function busySection(busy: BusyRow[]): Section {
 			'',
 		],
 		targets: busyTargets(busy),
+	};
+}
+
+function paceSection(pace: PaceRow[]): Section {
+	return {
+		lines: [
+			'Adaptive budget (#22) — emulator busy mode: the real limit as a token bucket (burst 10 s of it), 429 + Retry-After: 1 beyond; 40 jobs at once, the rest queued; run times log-normal, median 8 s, sigma 0.5; node: Poll Interval 5 s; physical limit = max(last job end, 2 requests per item ÷ the real limit)',
+			paceTable(pace),
+			'',
+		],
+		targets: paceTargets(pace),
 	};
 }
 
@@ -213,6 +227,14 @@ function batchTargets(batch: BatchSummary[], batchRuns: BatchRun[]): Section {
 	const ours = batch.find((s) => s.variant === 'ours' && s.n === 50);
 	const hand = batch.find((s) => s.variant === 'handBuilt' && s.n === 50);
 	const legacy = batch.find((s) => s.variant === 'oursLegacy' && s.n === 50);
+	const fixedBudget = batch.find((s) => s.variant === 'oursFixed' && s.n === 50);
+	if (ours && fixedBudget) {
+		targets.push({
+			target: 'N = 50 (#22): no slower than the fixed budget of before',
+			measured: `${seconds(ours.wallMs)} vs ${seconds(fixedBudget.wallMs)} (medians); calls/job ${fixed(ours.requestsPerJob, 2)} vs ${fixed(fixedBudget.requestsPerJob, 2)}`,
+			met: ours.wallMs <= fixedBudget.wallMs,
+		});
+	}
 	if (ours && legacy) {
 		targets.push({
 			target: 'N = 50 (#15): no slower than the fixed-interval poller before the budget',

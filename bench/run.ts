@@ -11,6 +11,9 @@
  *   npm run bench -- --runs 5        runs per measurement (default 3; --quick: 1)
  *   npm run bench -- --out file.json
  *   npm run bench -- --only busy --busy-sizes 1000 --busy-contenders ours   (#15, one contender)
+ *   npm run bench -- --only pace     (#22: fixed beside adaptive budget; about an hour)
+ *   BENCH_LIMITS=2,shared BENCH_SIZES=1000 BENCH_MODES=adaptive npm run bench -- --only pace
+ *   BENCH_VARIANTS=ours,oursFixed npm run bench -- --only batch   (some contenders of the batch section)
  */
 import './env';
 
@@ -36,6 +39,7 @@ import {
 } from './busy';
 import type { MemoryResult, MemoryTask, OverheadResult, OverheadTask } from './child';
 import { loadNodesBase, NODES_BASE_VERSION } from './nodes-base';
+import { paceSection, paceService, type PaceRow } from './pace';
 import { report, summarize } from './report';
 import {
 	describeMachine,
@@ -53,7 +57,7 @@ import {
 import { POLL_SECONDS } from './workflows';
 
 const ROOT = path.join(__dirname, '..');
-const SECTIONS = ['busy', 'batch', 'faults', 'memory', 'overhead'] as const;
+const SECTIONS = ['busy', 'pace', 'batch', 'faults', 'memory', 'overhead'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const OVERHEAD_N = 100;
@@ -113,7 +117,9 @@ function describeRun(run: BatchRun): string {
 
 async function batchSection(context: BatchContext, args: Args): Promise<BatchRun[]> {
 	console.log(`\n== Batch wall time and requests per job (N = ${SIZES.join(', ')}) ==`);
-	const variants: Variant[] = ['ours', 'oursLegacy', 'handBuilt', 'oneByOne'];
+	const all: Variant[] = ['ours', 'oursFixed', 'oursLegacy', 'handBuilt', 'oneByOne'];
+	const picked = process.env.BENCH_VARIANTS?.split(',').map((variant) => variant.trim());
+	const variants = picked ? all.filter((variant) => picked.includes(variant)) : all;
 	const runs: BatchRun[] = [];
 	for (let run = 1; run <= args.runs; run++) {
 		for (const n of SIZES) {
@@ -296,7 +302,7 @@ async function main() {
 			`Note: the load average is ${machine.loadAverageAtStart} on ${machine.cores} cores: other work is running, wall and CPU times will be noisy.`,
 		);
 	}
-	const needsBase = args.only.some((section) => section !== 'memory' && section !== 'busy');
+	const needsBase = args.only.some((section) => !['memory', 'busy', 'pace'].includes(section));
 	const base = needsBase ? await loadNodesBase() : {};
 
 	const emulator = new RunComfyEmulator({ queueMs: 0, durationMs: JOB_MEAN_MS });
@@ -309,6 +315,7 @@ async function main() {
 	const context: BatchContext = { emulator, engine, baseUrl, token: emulator.token };
 
 	let busy: BusyRow[] = [];
+	let pace: PaceRow[] = [];
 	let batchRuns: BatchRun[] = [];
 	let faultRuns: BatchRun[] = [];
 	let memory: MemoryResult[] = [];
@@ -322,6 +329,7 @@ async function main() {
 		}
 		if (args.only.includes('busy'))
 			busy = await busySection(childEmulator, args.busySizes, args.busyContenders);
+		if (args.only.includes('pace')) pace = await paceSection(childEmulator, inChild);
 		if (args.only.includes('batch')) batchRuns = await batchSection(context, args);
 		if (args.only.includes('faults')) faultRuns = await faultSection(context, args);
 		if (args.only.includes('memory')) memory = await memorySection(childEmulator, args);
@@ -334,7 +342,7 @@ async function main() {
 
 	const batch = summarize(batchRuns);
 	const faults = summarize(faultRuns);
-	const { text, targets } = report(busy, batch, batchRuns, faults, memory, overhead);
+	const { text, targets } = report(busy, pace, batch, batchRuns, faults, memory, overhead);
 	const elapsed = Math.round((Date.now() - started) / 1000);
 	console.log(`\n${text}\n\n(${Math.floor(elapsed / 60)} min ${elapsed % 60} s)`);
 
@@ -350,6 +358,7 @@ async function main() {
 				machine: { ...machine, n8nNodesBase: NODES_BASE_VERSION },
 				jobs: { meanMs: JOB_MEAN_MS, spread: JOB_SPREAD, queueMs: 0, pollSeconds: POLL_SECONDS },
 				busy: { service: busyService(1000), rows: busy },
+				pace: { service: paceService(10, 1000), rows: pace },
 				batch: { summary: batch, runs: batchRuns },
 				faults: { summary: faults, runs: faultRuns },
 				memory: { videos: MEMORY_VIDEOS, videoBytes: MEMORY_VIDEO_BYTES, runs: memory },

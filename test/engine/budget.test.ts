@@ -1,5 +1,6 @@
-import { BURST_SECONDS } from '../../nodes/shared/transport/budget';
+import { BURST_SECONDS } from '../../nodes/shared/transport/tokenBucket';
 import { setUpEmulator } from '../harness/context';
+import { apiRequests, overCeiling } from '../harness/requestLog';
 import { until } from '../harness/wait';
 
 /**
@@ -11,21 +12,12 @@ import { until } from '../harness/wait';
 const t = setUpEmulator({ queueMs: 0, durationMs: 500 });
 
 const items = (n: number) => Array.from({ length: n }, (_, index) => ({ p: `scene ${index}` }));
-const api = () =>
-	t.emulator.requests.filter((request) =>
-		['submit', 'result', 'status', 'cancel'].includes(request.route),
-	);
+const api = () => apiRequests(t.emulator);
 const looksPerJob = () =>
 	[...t.emulator.jobs.keys()].map((id) => t.emulator.count('result', id)).sort((a, b) => a - b);
 
-/** Every prefix of the run: no more requests than the burst plus the rate times the time passed. */
-function overBudget(startedAt: number, perSecond: number): string[] {
-	const burst = perSecond * BURST_SECONDS;
-	return api()
-		.map((request, index) => ({ sent: index + 1, at: request.at }))
-		.filter(({ sent, at }) => sent > burst + (perSecond * (at - startedAt)) / 1000 + 1)
-		.map(({ sent, at }) => `${sent} requests by ${at - startedAt} ms`);
-}
+const overBudget = (startedAt: number, perSecond: number) =>
+	overCeiling(t.emulator, startedAt, perSecond, BURST_SECONDS);
 
 describe('the request budget', () => {
 	test('submits and looks of a batch bigger than the burst stay within the budget', async () => {

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAX_JOBS } from '../jobs/spending';
+import { DEFAULT_REQUESTS_PER_SECOND } from '../transport/budget';
 import { OPTION_LIMITS } from '../values';
 
 /** Which of a node's operations submit, wait, and return files: each option shows where it applies. */
@@ -76,9 +77,9 @@ function submittingOptions({ submitting }: OperationGroups): INodeProperties[] {
 				minValue: OPTION_LIMITS.maxRequestsPerSecond.min,
 				maxValue: OPTION_LIMITS.maxRequestsPerSecond.max,
 			},
-			default: 8,
+			default: DEFAULT_REQUESTS_PER_SECOND,
 			description:
-				"The most requests this node sends to RunComfy per second, all jobs of the run together (submits, status checks, cancels); short bursts of up to 12 seconds' worth are allowed. Keeps big batches under the API's rate limit. 0 = no limit.",
+				"The most requests this node sends to one RunComfy host per second, all jobs of the run together (submits, status checks, cancels); short bursts of up to 12 seconds' worth are allowed. A ceiling, never passed: below it the node finds RunComfy's real limit by itself, slowing down when RunComfy answers 429 (Too Many Requests) and speeding up again while answers are clean. 0 = no limit and no slowing down.",
 		},
 	];
 }

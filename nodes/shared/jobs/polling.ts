@@ -10,7 +10,8 @@ import {
 	type RunComfyClient,
 	type RunComfyError,
 } from '../transport';
-import { budgetOf, POLLING_MODE, type RequestBudget } from '../transport/budget';
+import { budgetOf, POLLING_MODE } from '../transport/budget';
+import type { HostBudget } from '../transport/hostBudget';
 import { BatchTimes, endedAt, type PlannedJob, planLooks, recordLook } from './lookPlan';
 import {
 	FAILED_STATUSES,
@@ -66,7 +67,7 @@ class Waiter {
 	private readonly outcomes = new Map<string, JobOutcome>();
 	private readonly open = new Map<string, JobState>();
 	private readonly times = new BatchTimes();
-	private readonly budget: RequestBudget;
+	private readonly budget: HostBudget;
 	private readonly flying = new Set<Promise<void>>();
 	private waker?: AbortController;
 
@@ -76,7 +77,8 @@ class Waiter {
 		jobs: TrackedJob[],
 		private readonly options: WaitOptions,
 	) {
-		this.budget = budgetOf(ctx);
+		// The budget the looks draw from: the one of the host they go to.
+		this.budget = budgetOf(ctx, client.printableBaseUrl);
 		for (const job of jobs) {
 			this.open.set(job.requestId, {
 				...job,

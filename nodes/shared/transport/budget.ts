@@ -1,93 +1,63 @@
+import { HostBudget } from './hostBudget';
+
 /**
- * The request budget of one node run: a token bucket every call to RunComfy draws from (submits,
- * polls, cancels, look-ups), so a batch of thousands of jobs stays under the API's rate limit
- * instead of running into 429s. Refills at `perSecond`; holds up to BURST_SECONDS of it, so a
- * small batch spends its requests at once, as fast as without a budget.
- *
- * Reservations are first come, first served: a caller that finds the bucket empty books the next
- * token and sleeps until it is due (the balance goes below zero meanwhile), so waiting callers are
- * served in order without polling.
+ * The request budgets of a node run: one per host (the origin of a request's URL), so the Model
+ * API's 429s never slow the calls to another host, while every call of the run to one host
+ * (submits, looks, cancels, look-ups) draws from the same one.
  */
 
-export const DEFAULT_REQUESTS_PER_SECOND = 8;
-/** The bucket holds this many seconds of the budget: 96 requests at the default. */
-export const BURST_SECONDS = 12;
+export const DEFAULT_REQUESTS_PER_SECOND = 20;
 
-export class RequestBudget {
-	readonly capacity: number;
-	private tokens: number;
-	private stamp: number;
+/**
+ * Internal switches for the benchmark, never for users: `legacy` runs the fixed-interval poller
+ * from before issue 15 without a budget; `fixedBudget` the fixed budget from before issue 22 (no
+ * pace learned from 429s), so `npm run bench` can put them beside today's.
+ */
+export const POLLING_MODE = { legacy: false, fixedBudget: false };
 
-	/** `perSecond` of 0 or Infinity: no budget (every request may go at once). */
-	constructor(
-		readonly perSecond: number,
-		now = Date.now(),
-	) {
-		this.capacity = this.unlimited ? Infinity : Math.max(1, perSecond * BURST_SECONDS);
-		this.tokens = this.capacity;
-		this.stamp = now;
+interface RunBudgets {
+	perSecond: number;
+	hosts: Map<string, HostBudget>;
+}
+
+const runs = new WeakMap<object, RunBudgets>();
+
+function budgetsOf(run: object): RunBudgets {
+	let budgets = runs.get(run);
+	if (!budgets) {
+		budgets = { perSecond: DEFAULT_REQUESTS_PER_SECOND, hosts: new Map() };
+		runs.set(run, budgets);
 	}
+	return budgets;
+}
 
-	get unlimited(): boolean {
-		return !(this.perSecond > 0 && Number.isFinite(this.perSecond));
-	}
-
-	/** Whole requests that may be sent right now without waiting. */
-	available(now = Date.now()): number {
-		if (this.unlimited) return Infinity;
-		this.refill(now);
-		return Math.max(Math.floor(this.tokens), 0);
-	}
-
-	/** How long until `count` requests may be sent (0: now). */
-	msUntil(count = 1, now = Date.now()): number {
-		if (this.unlimited) return 0;
-		this.refill(now);
-		const missing = count - this.tokens;
-		return missing <= 0 ? 0 : Math.ceil((missing / this.perSecond) * 1000);
-	}
-
-	/** Books one request; returns how long to wait before sending it (0: now). */
-	reserve(now = Date.now()): number {
-		if (this.unlimited) return 0;
-		this.refill(now);
-		this.tokens -= 1;
-		return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.perSecond) * 1000);
-	}
-
-	/** Gives a booked request back (its caller was stopped before sending it). */
-	release(): void {
-		if (!this.unlimited) this.tokens = Math.min(this.tokens + 1, this.capacity);
-	}
-
-	private refill(now: number): void {
-		const elapsed = Math.max(now - this.stamp, 0);
-		this.stamp = Math.max(now, this.stamp);
-		this.tokens = Math.min(this.tokens + (elapsed / 1000) * this.perSecond, this.capacity);
+function originOf(url: string): string {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return url;
 	}
 }
 
-/**
- * Internal switches for the benchmark, never for users: `legacy` runs today's fixed-interval
- * poller without a budget, so `npm run bench` can put it beside the scheduler.
- */
-export const POLLING_MODE = { legacy: false };
-
-const budgets = new WeakMap<object, RequestBudget>();
-
-/** The budget of a node run (its execute context); the default until the node's options set one. */
-export function budgetOf(run: object): RequestBudget {
-	let budget = budgets.get(run);
+/** The budget of a node run (its execute context) towards the host of `url`. */
+export function budgetOf(run: object, url: string): HostBudget {
+	const budgets = budgetsOf(run);
+	const host = originOf(url);
+	let budget = budgets.hosts.get(host);
 	if (!budget) {
-		budget = new RequestBudget(POLLING_MODE.legacy ? 0 : DEFAULT_REQUESTS_PER_SECOND);
-		budgets.set(run, budget);
+		const logger = (run as { logger?: { info?: (message: string) => void } }).logger;
+		budget = new HostBudget(
+			POLLING_MODE.legacy ? 0 : budgets.perSecond,
+			!POLLING_MODE.fixedBudget,
+			Date.now(),
+			(text) => logger?.info?.(`RunComfy requests to ${host}: ${text}`),
+		);
+		budgets.hosts.set(host, budget);
 	}
 	return budget;
 }
 
 /** Called once when a run's options are read: "Max Requests per Second" (0 = no budget). */
 export function setBudget(run: object, perSecond: number): void {
-	const current = budgets.get(run);
-	if (current && current.perSecond === perSecond) return;
-	budgets.set(run, new RequestBudget(POLLING_MODE.legacy ? 0 : perSecond));
+	if (budgetsOf(run).perSecond !== perSecond) runs.set(run, { perSecond, hosts: new Map() });
 }

@@ -357,15 +357,18 @@ export class RunComfyClient {
 			timeout: REQUEST_TIMEOUT_MS[call],
 		};
 		const ctx = request.detached ? detachedContext(this.ctx) : this.ctx;
-		// Every request draws from the run's budget; a cancel or look after a Stop never waits for it.
-		const budget = budgetOf(this.ctx);
-		const wait = budget.reserve();
-		if (wait > 0 && !(call !== 'submit' && request.detached)) {
+		// Every request takes its turn in the run's budget for this host, and tells it the answer;
+		// a cancel or look sent after a Stop never waits.
+		const budget = budgetOf(this.ctx, options.url);
+		const turn = budget.book();
+		let wait = call !== 'submit' && request.detached ? 0 : budget.msUntilTurn(turn);
+		for (; wait > 0; wait = budget.msUntilTurn(turn)) {
 			await this.pause(wait).catch((error: unknown) => {
-				budget.release();
+				budget.giveBack(turn);
 				throw error;
 			});
 		}
+		budget.sending(turn);
 		let raw: Raw;
 		try {
 			raw = (await this.ctx.helpers.httpRequestWithAuthentication.call(
@@ -376,6 +379,7 @@ export class RunComfyClient {
 		} catch (error) {
 			throw this.networkError(`RunComfy at ${printableUrl(base)}`, error, request.detached);
 		}
+		budget.answered(turn, raw.statusCode, raw.headers?.['retry-after']);
 		return readAnswer(call, raw, this.secrets, request.list);
 	}
 }
