@@ -26,7 +26,7 @@ beforeAll(async () => {
 describe('the built package', () => {
 	test('n8n finds the node and the credential under their contract names', () => {
 		expect(loader.packageName).toBe('n8n-nodes-runcomfy');
-		expect(Object.keys(loader.nodeTypes)).toEqual(['fusionX', 'runComfy']);
+		expect(Object.keys(loader.nodeTypes)).toEqual(['fusionX', 'runComfy', 'runComfyTrigger']);
 		expect(Object.keys(loader.credentialTypes)).toEqual(['runComfyApi']);
 		const description = loader.types.nodes.find((node) => node.name === 'fusionX')!;
 		expect(description).toMatchObject({

@@ -57,4 +57,10 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 	n8n: { nodes: string[] };
 };
 
-export const PACKAGE_NODES: PackageNode[] = manifest.n8n.nodes.map(readNode);
+/**
+ * The nodes a user searches for. A trigger is left out: n8n's node panel merges "X Trigger" into
+ * node X's entry (its triggers listed with X's actions), so it has no entry of its own.
+ */
+export const PACKAGE_NODES: PackageNode[] = manifest.n8n.nodes
+	.filter((file) => !/Trigger\.node\.js$/.test(file))
+	.map(readNode);
